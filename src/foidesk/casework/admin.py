@@ -1,0 +1,21 @@
+from django.contrib import admin
+
+from foidesk.casework.models import Authority, ServiceArea
+
+
+@admin.register(Authority)
+class AuthorityAdmin(admin.ModelAdmin):
+    list_display = ["name", "team_name", "email", "nation"]
+
+    def has_add_permission(self, request):
+        return super().has_add_permission(request) and not Authority.objects.exists()
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(ServiceArea)
+class ServiceAreaAdmin(admin.ModelAdmin):
+    list_display = ["name", "is_active"]
+    list_filter = ["is_active"]
+    search_fields = ["name"]

@@ -1,0 +1,212 @@
+"""The ``foidesk`` command.
+
+Django is imported only by the subcommands that need it, so that commands built on
+``foidesk.law`` alone start quickly.
+"""
+
+import argparse
+import contextlib
+import os
+import secrets
+import sys
+from pathlib import Path
+
+import foidesk
+
+SETTINGS_MODULE = "foidesk.config.settings"
+LOOPBACK_HOSTS = ["localhost", "127.0.0.1", "[::1]"]
+ANY_ADDRESS = {"0.0.0.0", "::", ""}  # noqa: S104 (names the wildcard, binds nothing)
+
+
+def main(argv=None):
+    argv = sys.argv[1:] if argv is None else list(argv)
+    if argv[:1] == ["manage"]:
+        return manage(argv[1:])
+    args = parser().parse_args(argv)
+    if args.command is None:
+        parser().print_help()
+        return 2
+    return args.run(args)
+
+
+def parser():
+    top = argparse.ArgumentParser(
+        prog="foidesk",
+        description="Case management for Freedom of Information and Environmental "
+        "Information requests, with a public disclosure log.",
+    )
+    top.add_argument("--version", action="version", version=f"foidesk {foidesk.__version__}")
+    commands = top.add_subparsers(dest="command", metavar="COMMAND")
+
+    demo_cmd = commands.add_parser(
+        "demo",
+        help="set up the demo authority and users, then serve them",
+        description="Create the database, apply migrations, build the front-end assets, "
+        "load the demo authority (London Borough of Barnet) and its staff, print how to "
+        "sign in, and serve on http://HOST:PORT. Safe to run again.",
+    )
+    _add_server_options(demo_cmd)
+    demo_cmd.add_argument(
+        "--load-only", action="store_true", help="set everything up, then exit without serving"
+    )
+    demo_cmd.set_defaults(run=demo)
+
+    serve_cmd = commands.add_parser(
+        "serve",
+        help="serve foidesk in production (no demo data)",
+        description="Apply migrations, collect the front-end assets and serve with a "
+        "production WSGI server. Needs SECRET_KEY and refuses to run with DEBUG on.",
+    )
+    _add_server_options(serve_cmd)
+    serve_cmd.add_argument(
+        "--no-migrate",
+        action="store_true",
+        help="do not apply migrations (when a deployment step applies them once for many servers)",
+    )
+    serve_cmd.set_defaults(run=serve)
+
+    commands.add_parser(
+        "manage",
+        help="run one of Django's management commands, e.g. foidesk manage migrate",
+        add_help=False,
+    )
+    return top
+
+
+def _add_server_options(command):
+    command.add_argument("--host", default="127.0.0.1", help="address to listen on (%(default)s)")
+    command.add_argument("--port", type=int, default=8000, help="port to listen on (%(default)s)")
+    command.add_argument(
+        "--threads", type=int, default=8, help="requests handled at once (%(default)s)"
+    )
+
+
+def manage(args):
+    _setup_django()
+    from django.core.management import execute_from_command_line
+
+    execute_from_command_line(["foidesk manage", *args])
+    return 0
+
+
+def demo(args):
+    from foidesk.config.environment import data_dir as configured_data_dir
+
+    data_dir = configured_data_dir(os.environ, Path.cwd())
+    data_dir.mkdir(parents=True, exist_ok=True)
+    os.environ.setdefault("SECRET_KEY", _demo_secret_key(data_dir))
+    # The demo serves plain HTTP on this machine, so cookies cannot be marked secure.
+    os.environ.setdefault("FOIDESK_HTTPS", "false")
+    os.environ.setdefault("ALLOWED_HOSTS", ",".join(_hosts_for(args.host)))
+    _setup_django()
+
+    from foidesk import demo as demo_data
+
+    _prepare(migrate=True)
+    password = demo_data.password_in(data_dir)
+    demo_data.load(password)
+    url = f"http://{_url_host(args.host)}:{args.port}/"
+    print(f"\nThe demo is set up in {data_dir}.")
+    print(f"Open {url} and sign in at {url}account/sign-in/ as one of:")
+    for username in demo_data.USERS:
+        print(f"  {username}")
+    print(f"Password for each: {password}\n", flush=True)
+    if args.load_only:
+        return 0
+    return _serve(args)
+
+
+def serve(args):
+    _setup_django()
+    from django.conf import settings
+
+    if settings.DEBUG:
+        _fail(
+            "DEBUG is on. foidesk serve runs in production, where DEBUG would show "
+            "internal details to the public. Unset DEBUG (or set it to false) and run again."
+        )
+    _prepare(migrate=not args.no_migrate)
+    return _serve(args)
+
+
+def _prepare(migrate):
+    from django.conf import settings
+    from django.core.management import call_command
+
+    from foidesk import assets
+
+    try:
+        assets.build(settings.PROJECT_DIR)
+    except assets.AssetsError as problem:
+        _fail(str(problem))
+    if migrate:
+        call_command("migrate", interactive=False, verbosity=0)
+        call_command("createcachetable", verbosity=0)
+    call_command("collectstatic", interactive=False, verbosity=0)
+
+
+def _serve(args):
+    import waitress
+
+    from foidesk.config.wsgi import application
+
+    proxy = os.environ.get("FOIDESK_TRUSTED_PROXY", "").strip()
+    proxy_options = {}
+    if proxy:
+        proxy_options = {
+            "trusted_proxy": proxy,
+            "trusted_proxy_headers": {"x-forwarded-for", "x-forwarded-proto", "x-forwarded-host"},
+            "clear_untrusted_proxy_headers": True,
+        }
+    print(f"Serving on http://{_url_host(args.host)}:{args.port}/ (Ctrl+C stops)", flush=True)
+    with contextlib.suppress(KeyboardInterrupt):
+        waitress.serve(
+            application,
+            host=args.host,
+            port=args.port,
+            threads=args.threads,
+            ident="foidesk",
+            **proxy_options,
+        )
+    return 0
+
+
+def _setup_django():
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", SETTINGS_MODULE)
+    from django.core.exceptions import ImproperlyConfigured
+
+    try:
+        import django
+
+        django.setup()
+    except ImproperlyConfigured as problem:
+        _fail(f"foidesk cannot start: {problem}")
+
+
+def _demo_secret_key(data_dir):
+    path = data_dir / "secret_key"
+    if not path.exists():
+        path.write_text(secrets.token_urlsafe(50) + "\n")
+        path.chmod(0o600)
+    return path.read_text().strip()
+
+
+def _hosts_for(host):
+    if host in ANY_ADDRESS or host in LOOPBACK_HOSTS:
+        return LOOPBACK_HOSTS
+    return [*LOOPBACK_HOSTS, host]
+
+
+def _url_host(host):
+    if host in ANY_ADDRESS:
+        return "127.0.0.1"
+    return f"[{host}]" if ":" in host else host
+
+
+def _fail(message):
+    print(message, file=sys.stderr)
+    raise SystemExit(1)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

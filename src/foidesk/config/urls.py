@@ -1,0 +1,17 @@
+from django.contrib import admin
+from django.urls import include, path
+
+from foidesk.config import views
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("accessibility/", views.accessibility, name="accessibility"),
+    path("privacy/", views.privacy, name="privacy"),
+    path("staff/", include("foidesk.casework.urls")),
+    path("account/", include("foidesk.accounts.urls")),
+    path("admin/", admin.site.urls),
+]
+
+handler400 = views.bad_request
+handler403 = views.permission_denied
+handler404 = views.page_not_found

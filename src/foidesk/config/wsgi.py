@@ -1,0 +1,9 @@
+"""The WSGI application, served by ``foidesk serve`` or any WSGI server."""
+
+import os
+
+from django.core.wsgi import get_wsgi_application
+
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "foidesk.config.settings")
+
+application = get_wsgi_application()
