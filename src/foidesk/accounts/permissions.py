@@ -4,6 +4,7 @@ Views and templates ask ``user.has_perm(...)`` with one of the names below.
 """
 
 import rules
+from django.contrib.auth.decorators import login_required, permission_required
 
 from foidesk.accounts.roles import Role
 
@@ -18,3 +19,12 @@ USE_ADMIN_SITE = "foidesk.use_admin_site"
 
 rules.add_perm(VIEW_STAFF_PAGES, is_staff_member)
 rules.add_perm(USE_ADMIN_SITE, is_admin)
+
+
+def require(permission):
+    """A view decorator: visitors sign in first; staff without the permission get a 403."""
+
+    def decorate(view):
+        return login_required(permission_required(permission, raise_exception=True)(view))
+
+    return decorate

@@ -1,11 +1,10 @@
-from django.contrib.auth.decorators import permission_required
 from django.shortcuts import render
 
 from foidesk.accounts import permissions
 from foidesk.accounts.roles import titles_of
 
 
-@permission_required(permissions.VIEW_STAFF_PAGES, raise_exception=True)
+@permissions.require(permissions.VIEW_STAFF_PAGES)
 def home(request):
     return render(
         request,

@@ -33,9 +33,9 @@ if not SECRET_KEY:
 ALLOWED_HOSTS = environment.words(env, "ALLOWED_HOSTS", ["localhost", "127.0.0.1", "[::1]"])
 CSRF_TRUSTED_ORIGINS = environment.words(env, "CSRF_TRUSTED_ORIGINS")
 
+# foidesk's apps come after Django's so that their post_migrate work (the role groups)
+# runs once Django has created every permission.
 INSTALLED_APPS = [
-    "foidesk.accounts",
-    "foidesk.casework",
     "foidesk.accounts.apps.FoideskAdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -43,6 +43,8 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "rules",
+    "foidesk.accounts",
+    "foidesk.casework",
 ]
 
 MIDDLEWARE = [

@@ -1,0 +1,115 @@
+"""The foidesk command: --version, --help, demo, serve and manage, run as separate processes."""
+
+import re
+import urllib.error
+import urllib.request
+
+import pytest
+
+import foidesk
+from tests.processes import environment, free_port, run, serving
+
+
+def test_version(tmp_path):
+    result = run("--version", env=environment(tmp_path))
+    assert result.stdout.strip() == f"foidesk {foidesk.__version__}"
+
+
+@pytest.mark.parametrize(
+    ("args", "expected"),
+    [
+        ([], ["demo", "serve", "manage"]),
+        (["demo"], ["--host", "--port", "--load-only"]),
+        (["serve"], ["--host", "--port", "--no-migrate", "DEBUG"]),
+        (["manage"], ["migrate", "createsuperuser"]),
+    ],
+)
+def test_every_command_has_help(tmp_path, args, expected):
+    result = run(*args, "--help", env=environment(tmp_path, SECRET_KEY="help-only"))
+    assert result.returncode == 0, result.stderr
+    for word in expected:
+        assert word in result.stdout
+
+
+def test_demo_load_only_sets_up_once_and_running_it_again_duplicates_nothing(
+    tmp_path, scratch_database_url
+):
+    env = environment(tmp_path, scratch_database_url)
+    first = run("demo", "--load-only", env=env)
+    assert first.returncode == 0, first.stderr
+    password = re.search(r"Password for each: (\S+)", first.stdout).group(1)
+    for username in ["officer", "contributor.adults", "contributor.family", "approver", "admin"]:
+        assert f"  {username}\n" in first.stdout
+    assert "http://127.0.0.1:8000/" in first.stdout
+    counts = _counts(env)
+
+    second = run("demo", "--load-only", env=env)
+    assert second.returncode == 0, second.stderr
+    assert f"Password for each: {password}" in second.stdout
+    assert _counts(env) == counts == "authorities=1 areas=2 users=5 groups=4"
+    if scratch_database_url is None:
+        assert (tmp_path / "foidesk.sqlite3").exists()
+
+
+def test_serve_refuses_to_start_without_a_secret_key(tmp_path):
+    result = run("serve", env=environment(tmp_path))
+    assert result.returncode == 1
+    assert "SECRET_KEY is not set" in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_serve_refuses_to_start_with_debug_on(tmp_path):
+    result = run("serve", env=environment(tmp_path, SECRET_KEY="k" * 50, DEBUG="true"))
+    assert result.returncode == 1
+    assert "DEBUG is on" in result.stderr
+
+
+def test_serve_behind_a_tls_proxy_sends_hsts_and_serves_its_assets(tmp_path, scratch_database_url):
+    env = environment(
+        tmp_path, scratch_database_url, SECRET_KEY="k" * 50, FOIDESK_TRUSTED_PROXY="127.0.0.1"
+    )
+    with serving("serve", env=env, port=free_port()) as (base, _output):
+        page = _get(base + "/", {"X-Forwarded-Proto": "https"})
+        assert page.headers["Strict-Transport-Security"] == "max-age=31536000"
+        assert "Your authority" in page.body
+        plain = _get(base + "/")
+        assert "Strict-Transport-Security" not in plain.headers
+
+        stylesheet = re.search(r'href="(/static/foidesk/foidesk\.[0-9a-f]+\.css)"', page.body)
+        css = _get(base + stylesheet.group(1))
+        assert css.status == 200
+        assert "max-age=315360000" in css.headers["Cache-Control"]
+        assert "GDS Transport" not in css.body
+
+        missing = _get(base + "/no-such-page/")
+        assert missing.status == 404
+        assert "Page not found" in missing.body
+
+
+class _Response:
+    def __init__(self, status, headers, body):
+        self.status, self.headers, self.body = status, headers, body
+
+
+def _get(url, headers=None):
+    request = urllib.request.Request(url, headers=headers or {})
+    try:
+        with urllib.request.urlopen(request, timeout=10) as response:
+            return _Response(response.status, response.headers, response.read().decode())
+    except urllib.error.HTTPError as error:
+        return _Response(error.code, error.headers, error.read().decode())
+
+
+def _counts(env):
+    script = (
+        "from django.contrib.auth.models import Group; "
+        "from foidesk.accounts.models import User; "
+        "from foidesk.casework.models import Authority, ServiceArea; "
+        "print(f'authorities={Authority.objects.count()} areas={ServiceArea.objects.count()} "
+        "users={User.objects.count()} groups={Group.objects.count()}')"
+    )
+    result = run(
+        "manage", "shell", "--no-imports", "-c", script, env={**env, "SECRET_KEY": "counting"}
+    )
+    assert result.returncode == 0, result.stderr
+    return result.stdout.strip()
