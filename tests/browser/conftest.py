@@ -11,13 +11,19 @@ from django.test import testcases
 # database calls from async code would otherwise trip on the live server's teardown.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
-CHROMIUM = "/usr/bin/chromium"
+CHROMIUM = os.environ.get("FOIDESK_CHROMIUM", "/usr/bin/chromium")
 AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
 
 
 @pytest.fixture(scope="session")
 def browser_type_launch_args(browser_type_launch_args):
     """Debian's Chromium, never a downloaded browser, without reaching out to the network."""
+    if not Path(CHROMIUM).exists():
+        pytest.fail(
+            f"The browser tests drive Chromium at {CHROMIUM}, which is not there. Install it "
+            "(Debian and Ubuntu: sudo apt-get install chromium), or set FOIDESK_CHROMIUM "
+            "to the path of a Chromium or Chrome on this machine."
+        )
     return {
         **browser_type_launch_args,
         "executable_path": CHROMIUM,
