@@ -7,7 +7,6 @@ Django is imported only by the subcommands that need it, so that commands built 
 import argparse
 import contextlib
 import os
-import secrets
 import sys
 from pathlib import Path
 
@@ -91,10 +90,11 @@ def manage(args):
 
 def demo(args):
     from foidesk.config.environment import data_dir as configured_data_dir
+    from foidesk.config.generated import secret_in
 
     data_dir = configured_data_dir(os.environ, Path.cwd())
     data_dir.mkdir(parents=True, exist_ok=True)
-    os.environ.setdefault("SECRET_KEY", _demo_secret_key(data_dir))
+    os.environ.setdefault("SECRET_KEY", secret_in(data_dir / "secret_key", 50))
     # The demo serves plain HTTP on this machine, so cookies cannot be marked secure.
     os.environ.setdefault("FOIDESK_HTTPS", "false")
     os.environ.setdefault("ALLOWED_HOSTS", ",".join(_hosts_for(args.host)))
@@ -181,14 +181,6 @@ def _setup_django():
         django.setup()
     except ImproperlyConfigured as problem:
         _fail(f"foidesk cannot start: {problem}")
-
-
-def _demo_secret_key(data_dir):
-    path = data_dir / "secret_key"
-    if not path.exists():
-        path.write_text(secrets.token_urlsafe(50) + "\n")
-        path.chmod(0o600)
-    return path.read_text().strip()
 
 
 def _hosts_for(host):

@@ -3,14 +3,13 @@
 Loading is idempotent: running it again changes nothing that is already there.
 """
 
-import secrets
-
 from django.contrib.auth.models import Group
 from django.db import transaction
 
 from foidesk.accounts.models import User
 from foidesk.accounts.roles import Role
 from foidesk.casework.models import Authority, ServiceArea
+from foidesk.config.generated import secret_in
 
 AUTHORITY = {
     "name": "London Borough of Barnet",
@@ -33,11 +32,7 @@ USERS = {
 
 def password_in(data_dir):
     """The demo users' password, made once and kept in the data folder."""
-    path = data_dir / "demo-password"
-    if not path.exists():
-        path.write_text(secrets.token_urlsafe(12) + "\n")
-        path.chmod(0o600)
-    return path.read_text().strip()
+    return secret_in(data_dir / "demo-password", 12)
 
 
 @transaction.atomic
