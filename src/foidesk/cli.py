@@ -13,6 +13,8 @@ from pathlib import Path
 import foidesk
 
 SETTINGS_MODULE = "foidesk.config.settings"
+DEADLINE_REGIMES = ["foi", "eir", "foisa", "eisr", "sar", "review"]
+NATIONS = ["england", "wales", "scotland", "northern-ireland"]
 LOOPBACK_HOSTS = ["localhost", "127.0.0.1", "[::1]"]
 ANY_ADDRESS = {"0.0.0.0", "::", ""}  # noqa: S104 (names the wildcard, binds nothing)
 
@@ -28,14 +30,21 @@ def main(argv=None):
     return args.run(args)
 
 
+class _Parser(argparse.ArgumentParser):
+    """Mistakes on the command line get one line saying what is wrong, and status 2."""
+
+    def error(self, message):
+        self.exit(2, f"{self.prog}: {message} (see {self.prog} --help)\n")
+
+
 def parser():
-    top = argparse.ArgumentParser(
+    top = _Parser(
         prog="foidesk",
         description="Case management for Freedom of Information and Environmental "
         "Information requests, with a public disclosure log.",
     )
     top.add_argument("--version", action="version", version=f"foidesk {foidesk.__version__}")
-    commands = top.add_subparsers(dest="command", metavar="COMMAND")
+    commands = top.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
 
     demo_cmd = commands.add_parser(
         "demo",
@@ -64,12 +73,111 @@ def parser():
     )
     serve_cmd.set_defaults(run=serve)
 
+    _add_deadline_command(commands)
+
     commands.add_parser(
         "manage",
         help="run one of Django's management commands, e.g. foidesk manage migrate",
         add_help=False,
     )
     return top
+
+
+def _add_deadline_command(commands):
+    command = commands.add_parser(
+        "deadline",
+        help="work out a statutory deadline and explain it day by day",
+        description="Work out when a response is due, counting working days as the law "
+        "says, and explain the count line by line. Dates are YYYY-MM-DD.",
+    )
+    command.add_argument("regime", metavar="REGIME", help=f"one of {', '.join(DEADLINE_REGIMES)}")
+    command.add_argument("received", metavar="RECEIVED", help="the date the request was received")
+    command.add_argument(
+        "--extended", action="store_true", help="give the due date with the extension allowed"
+    )
+    command.add_argument(
+        "--clarified", metavar="DATE", help="the date clarification of the request was received"
+    )
+    command.add_argument(
+        "--clarification-sought",
+        metavar="DATE",
+        help="the date clarification was asked for (a subject access clock pauses from it)",
+    )
+    command.add_argument("--fee-notice", metavar="DATE", help="the date a fees notice was given")
+    command.add_argument("--fee-paid", metavar="DATE", help="the date the fee was received")
+    command.add_argument(
+        "--nation",
+        choices=NATIONS,
+        default="england",
+        help="the authority's nation, whose bank holidays a subject access request counts "
+        "(%(default)s)",
+    )
+    command.add_argument("--json", action="store_true", help="print one JSON object")
+    command.set_defaults(run=deadline)
+
+
+def deadline(args):
+    """Runs on foidesk.law alone: no Django, so that it starts at once."""
+    import json
+
+    from foidesk import law
+    from foidesk.law.dates import parse_iso
+
+    fail = _usage_error("foidesk deadline")
+    if args.regime not in DEADLINE_REGIMES:
+        fail(f"unknown regime {args.regime!r}: use one of {', '.join(DEADLINE_REGIMES)}")
+    if args.fee_paid and not args.fee_notice:
+        fail("--fee-paid needs --fee-notice: give the date the fees notice was given")
+    dated = [
+        (law.Event.CLARIFICATION_SOUGHT, args.clarification_sought),
+        (law.Event.CLARIFICATION_RECEIVED, args.clarified),
+        (law.Event.FEE_NOTICE_GIVEN, args.fee_notice),
+        (law.Event.FEE_RECEIVED, args.fee_paid),
+    ]
+    try:
+        received = parse_iso(args.received)
+        events = [law.ClockEvent(event, parse_iso(on)) for event, on in dated if on]
+        result = law.deadline(
+            args.regime,
+            received,
+            events,
+            law.AuthoritySettings(nation=law.Nation(args.nation)),
+            extended=args.extended,
+        )
+    except ValueError as problem:  # ClockError included
+        fail(str(problem))
+    if args.json:
+        print(json.dumps(_deadline_as_json(result), indent=2))
+    else:
+        print("\n".join(result.steps))
+    return 0
+
+
+def _deadline_as_json(result):
+    def iso(day):
+        return day.isoformat() if day else None
+
+    return {
+        "regime": result.regime.value,
+        "received": iso(result.received),
+        "due": iso(result.final_due),
+        "due_without_extension": iso(result.due),
+        "extended_due": iso(result.extended_due),
+        "extended": result.extension_applied,
+        "day_zero": iso(result.start),
+        "stopped_for": result.stopped_for,
+        "stopped_since": iso(result.stopped_since),
+        "lapses_on": iso(result.lapses_on),
+        "steps": list(result.steps),
+    }
+
+
+def _usage_error(prog):
+    def fail(message):
+        print(f"{prog}: {message}", file=sys.stderr)
+        raise SystemExit(2)
+
+    return fail
 
 
 def _add_server_options(command):

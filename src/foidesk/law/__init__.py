@@ -4,3 +4,28 @@ Pure Python with no Django import, so that the rules can be read, tested and run
 own (the ``foidesk deadline`` command starts without Django). Nothing outside this package
 decides how a statutory time limit is counted.
 """
+
+from foidesk.law.calendars import Nation, Override
+from foidesk.law.deadlines import (
+    AuthoritySettings,
+    ClockError,
+    ClockEvent,
+    Deadline,
+    Event,
+    NonWorkingDayReceipt,
+    deadline,
+)
+from foidesk.law.regimes import Regime
+
+__all__ = [
+    "AuthoritySettings",
+    "ClockError",
+    "ClockEvent",
+    "Deadline",
+    "Event",
+    "Nation",
+    "NonWorkingDayReceipt",
+    "Override",
+    "Regime",
+    "deadline",
+]
