@@ -7,7 +7,14 @@ from tests.conftest import PASSWORD
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
-PUBLIC_PAGES = ["/", "/accessibility/", "/privacy/", "/account/sign-in/", "/account/signed-out/"]
+PUBLIC_PAGES = [
+    "/",
+    "/accessibility/",
+    "/privacy/",
+    "/deadline-calculator/",
+    "/account/sign-in/",
+    "/account/signed-out/",
+]
 
 
 @pytest.mark.parametrize("path", PUBLIC_PAGES)

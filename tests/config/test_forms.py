@@ -1,8 +1,10 @@
 """Django form errors become GOV.UK error summary and error message parameters."""
 
+from datetime import date
+
 from django import forms
 
-from foidesk.config.forms import error_message, error_summary
+from foidesk.config.forms import DateInputField, error_message, error_summary
 
 
 class RequestForm(forms.Form):
@@ -37,3 +39,29 @@ def test_a_field_error_becomes_the_components_error_message():
     form.is_valid()
     assert error_message(form["name"]) == {"text": "Enter your name"}
     assert error_message(form["email"]) is None
+
+
+class ReceivedForm(forms.Form):
+    received = DateInputField(description="the date the request was received")
+
+
+def test_a_date_is_read_from_its_three_boxes():
+    form = ReceivedForm({"received-day": " 7 ", "received-month": "1", "received-year": "2020"})
+    assert form.is_valid()
+    assert form.cleaned_data["received"] == date(2020, 1, 7)
+
+
+def test_an_initial_date_fills_the_three_boxes():
+    form = ReceivedForm(initial={"received": date(2020, 1, 17)})
+    assert form["received"].value() == {"day": "17", "month": "1", "year": "2020"}
+
+
+def test_the_summary_links_to_the_box_that_is_wrong():
+    form = ReceivedForm({"received-day": "17", "received-month": "", "received-year": "2020"})
+    assert not form.is_valid()
+    assert error_summary(form)["errorList"] == [
+        {
+            "text": "The date the request was received must include a month",
+            "href": "#id_received-month",
+        }
+    ]

@@ -3,14 +3,19 @@
 from django.db import models
 from django.db.models import Q
 
+from foidesk import law
 
-class Nation(models.TextChoices):
-    """The UK nation whose law and bank holidays govern the authority."""
-
-    ENGLAND = "england", "England"
-    WALES = "wales", "Wales"
-    SCOTLAND = "scotland", "Scotland"
-    NORTHERN_IRELAND = "northern-ireland", "Northern Ireland"
+NATIONS = [(nation.value, nation.title) for nation in law.Nation]
+RECEIPT_RULES = [
+    (
+        law.NonWorkingDayReceipt.NEXT_WORKING_DAY_IS_DAY_ONE.value,
+        "The day of receipt is day 0 and the next working day is day 1 (the ICO's reading)",
+    ),
+    (
+        law.NonWorkingDayReceipt.NEXT_WORKING_DAY_IS_RECEIPT.value,
+        "The next working day is treated as the day of receipt (one day later)",
+    ),
+]
 
 
 class Authority(models.Model):
@@ -28,7 +33,18 @@ class Authority(models.Model):
     postal_address = models.TextField(help_text="Where requests and reviews can be posted.")
     email = models.EmailField(help_text="Where requests and reviews can be emailed.")
     website = models.URLField(blank=True)
-    nation = models.CharField(max_length=20, choices=Nation.choices, default=Nation.ENGLAND)
+    nation = models.CharField(
+        max_length=20,
+        choices=NATIONS,
+        default=law.Nation.ENGLAND.value,
+        help_text="Whose bank holidays a subject access request counts.",
+    )
+    non_working_day_receipt = models.CharField(
+        "request received on a weekend or bank holiday",
+        max_length=40,
+        choices=RECEIPT_RULES,
+        default=law.NonWorkingDayReceipt.NEXT_WORKING_DAY_IS_DAY_ONE.value,
+    )
 
     class Meta:
         verbose_name_plural = "authority"
@@ -53,3 +69,42 @@ class ServiceArea(models.Model):
 
     def __str__(self):
         return self.name
+
+
+class WorkingDayOverride(models.Model):
+    """A bank holiday added or taken away, for when a proclamation comes after the software.
+
+    Every statutory deadline counts with these applied (foidesk.law.Override).
+    """
+
+    day = models.DateField()
+    is_holiday = models.BooleanField(
+        "not a working day",
+        default=True,
+        help_text="Ticked: the day is added as a bank holiday. Unticked: it is taken away.",
+    )
+    nation = models.CharField(
+        max_length=20,
+        choices=NATIONS,
+        blank=True,
+        help_text="Leave blank for every UK nation.",
+    )
+    reason = models.CharField(max_length=200, help_text="For example: proclaimed bank holiday")
+
+    class Meta:
+        ordering = ["day"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["day", "nation"], name="one_override_per_day_and_nation"
+            )
+        ]
+
+    def __str__(self):
+        change = "added" if self.is_holiday else "removed"
+        return f"{self.day:%d %b %Y}: {self.reason} ({change})"
+
+    def as_law(self):
+        if self.nation:
+            nations = frozenset({law.Nation(self.nation)})
+            return law.Override(self.day, self.is_holiday, self.reason, nations)
+        return law.Override(self.day, self.is_holiday, self.reason)

@@ -31,5 +31,6 @@ def environment(**options):
         static=static,
         error_summary=forms.error_summary,
         error_message=forms.error_message,
+        radio_items=forms.radio_items,
     )
     return env

@@ -1,12 +1,18 @@
 from django.contrib import admin
 from django.urls import include, path
 
+from foidesk.casework import views as casework_views
 from foidesk.config import views
 
 urlpatterns = [
     path("", views.home, name="home"),
     path("accessibility/", views.accessibility, name="accessibility"),
     path("privacy/", views.privacy, name="privacy"),
+    path(
+        "deadline-calculator/",
+        casework_views.deadline_calculator,
+        name="deadline-calculator",
+    ),
     path("staff/", include("foidesk.casework.urls")),
     path("account/", include("foidesk.accounts.urls")),
     path("admin/", admin.site.urls),
