@@ -351,13 +351,20 @@ def _check_order(events):
             )
 
 
-class _WorkingDayCounter:
-    """Counts working days after day 0, naming each day counted and each weekday skipped."""
+class _Counter:
+    """Counts the time limit of the clock's regime, adding its lines to the explanation.
+
+    Each kind's count() returns the due date and the extended due date (or None).
+    """
 
     def __init__(self, clock):
         self.clock = clock
         self.rules = clock.rules
         self.calendar = clock.calendar()
+
+
+class _WorkingDayCounter(_Counter):
+    """Counts working days after day 0, naming each day counted and each weekday skipped."""
 
     def count(self):
         steps = self.clock.steps
@@ -416,13 +423,8 @@ class _WorkingDayCounter:
         return start
 
 
-class _MonthCounter:
+class _MonthCounter(_Counter):
     """Calendar months from the day of receipt, moved off a non-working day (LAW.md s.3)."""
-
-    def __init__(self, clock):
-        self.clock = clock
-        self.rules = clock.rules
-        self.calendar = clock.calendar()
 
     def count(self):
         self.clock.steps.append(
