@@ -328,6 +328,11 @@ def _words(event):
     return event.replace("-", " ")
 
 
+def _plain(reason):
+    """A reason without nested brackets, to sit inside brackets of its own."""
+    return reason.replace(" (", ", ").replace(")", "")
+
+
 # An event that ends a stop, and the event that must come before it.
 _ENDS = {
     Event.FEE_RECEIVED: (Event.FEE_NOTICE_GIVEN, "the fee was paid", "the fee notice was given"),
@@ -412,13 +417,13 @@ class _WorkingDayCounter(_Counter):
         if setting == NonWorkingDayReceipt.NEXT_WORKING_DAY_IS_RECEIPT:
             day_zero = self.calendar.next_working_day(start)
             steps.append(
-                f"{words} {show(start)}, not a working day ({reason}): treated as received on "
-                f"{show(day_zero)} (day 0), as this authority's setting says"
+                f"{words} {show(start)}, not a working day ({_plain(reason)}): treated as "
+                f"received on {show(day_zero)} (day 0), as this authority's setting says"
             )
             return day_zero
         steps.append(
-            f"{words} {show(start)} (day 0). It is not a working day ({reason}), so the next "
-            "working day is day 1, as the ICO reads the Act"
+            f"{words} {show(start)} (day 0). It is not a working day ({_plain(reason)}), so "
+            "the next working day is day 1 (the ICO's reading)"
         )
         return start
 
@@ -454,8 +459,8 @@ class _MonthCounter(_Counter):
         if reason is not None:
             moved = self.calendar.next_working_day(day)
             lines.append(
-                f"{show(day)} is not a working day ({reason}), so the deadline moves to the "
-                f"next working day, {show(moved)}"
+                f"{show(day)} is not a working day ({_plain(reason)}), so the deadline moves to "
+                f"the next working day, {show(moved)}"
             )
             day = moved
         lines.append(f"{label}: {show(day)}")
