@@ -23,14 +23,23 @@ def test_administrators_hold_every_model_permission():
 
 
 # Each page, and what each kind of visitor gets: 200 shown, 302 sent to sign in, 403 refused.
-PAGES = ["/", "/accessibility/", "/privacy/", "/staff/", "/admin/", "/admin/accounts/user/"]
+PAGES = [
+    "/",
+    "/accessibility/",
+    "/privacy/",
+    "/deadline-calculator/",
+    "/staff/",
+    "/admin/",
+    "/admin/accounts/user/",
+    "/admin/casework/workingdayoverride/",
+]
 MATRIX = {
-    "anonymous": [200, 200, 200, 302, 302, 302],
-    "no role": [200, 200, 200, 403, 403, 403],
-    Role.OFFICER: [200, 200, 200, 200, 403, 403],
-    Role.CONTRIBUTOR: [200, 200, 200, 200, 403, 403],
-    Role.APPROVER: [200, 200, 200, 200, 403, 403],
-    Role.ADMIN: [200, 200, 200, 200, 200, 200],
+    "anonymous": [200, 200, 200, 200, 302, 302, 302, 302],
+    "no role": [200, 200, 200, 200, 403, 403, 403, 403],
+    Role.OFFICER: [200, 200, 200, 200, 200, 403, 403, 403],
+    Role.CONTRIBUTOR: [200, 200, 200, 200, 200, 403, 403, 403],
+    Role.APPROVER: [200, 200, 200, 200, 200, 403, 403, 403],
+    Role.ADMIN: [200, 200, 200, 200, 200, 200, 200, 200],
 }
 
 
