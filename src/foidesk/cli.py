@@ -75,6 +75,31 @@ def parser():
 
     _add_deadline_command(commands)
 
+    worker_cmd = commands.add_parser(
+        "worker",
+        help="run background work: reminder emails and other queued tasks",
+        description="Run queued background tasks (reminder emails) until stopped. Start one "
+        "or more beside `foidesk serve`; `foidesk demo` runs one inside itself.",
+    )
+    worker_cmd.add_argument(
+        "--batch", action="store_true", help="run what is queued now, then exit"
+    )
+    worker_cmd.set_defaults(run=worker)
+
+    token_cmd = commands.add_parser(
+        "token",
+        help="manage API tokens",
+        description="API tokens let other systems use the JSON API as a member of staff.",
+    )
+    token_actions = token_cmd.add_subparsers(dest="token_action", metavar="ACTION", required=True)
+    create_cmd = token_actions.add_parser(
+        "create",
+        help="print a new token for USERNAME, and nothing else, on standard output",
+    )
+    create_cmd.add_argument("username", metavar="USERNAME")
+    create_cmd.add_argument("--name", default="", help="what the token is for")
+    token_cmd.set_defaults(run=token)
+
     commands.add_parser(
         "manage",
         help="run one of Django's management commands, e.g. foidesk manage migrate",
@@ -186,6 +211,24 @@ def _add_server_options(command):
     command.add_argument(
         "--threads", type=int, default=8, help="requests handled at once (%(default)s)"
     )
+
+
+def worker(args):
+    _setup_django()
+    from foidesk import worker as background
+
+    return background.run(batch=args.batch)
+
+
+def token(args):
+    _setup_django()
+    from foidesk.api import tokens
+
+    try:
+        print(tokens.create(args.username, args.name))
+    except tokens.TokenError as problem:
+        _usage_error("foidesk token create")(str(problem))
+    return 0
 
 
 def manage(args):

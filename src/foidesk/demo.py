@@ -20,6 +20,39 @@ AUTHORITY = {
     "nation": "england",
 }
 SERVICE_AREAS = ["Adults Services", "Family Services"]
+
+# The request answered by the reference letter (London Borough of Barnet, ref 5973764).
+REFERENCE_CASE = {
+    "reference": "5973764",
+    "regime": "foi",
+    "subject": "IT systems in adults' and children's social care",
+    "requested_format": "Microsoft Excel, one worksheet for Adults and one for Childrens",
+    "body": """\
+I am writing to you under the Freedom of Information Act 2000 to request the following information.
+
+Please could you provide answers the following questions in Microsoft Excel format with one \
+worksheet for Adults Service and one Childrens Services:
+
+Q1. Which IT systems are used in the department specifically to provide core case management \
+systems and any other supporting software holding information on individuals supported by your \
+adults/children care services? For example, document management, RAS etc. Please provide name of \
+system, supplier and type. e.g core case management system, electronic document management etc.
+
+Q2. For each system identified in Q1 please could you let us know how many users their are?
+
+Q3. For each system identified in Q1 please could you let us know when each of these systems were \
+first implemented and how much has been spent on them each year for the last 5 years? Please \
+breakdown the total cost of each into licence fees, annual support, professional services \
+(training, implementation, consulting etc).
+
+Q4. For each system identified in Q1 please could you let us know what the length of the current \
+contract is and the date the contract ends?
+
+Please could you provide the answers to these questions above in Microsoft Excel format with a \
+separate worksheet for Adults and Childrens, please could you use the following Row titles and a \
+Column for each system? (happy to provide a template as below if required).
+""",
+}
 # username: (role, service area, first name, last name)
 USERS = {
     "officer": (Role.OFFICER, None, "Olu", "Officer"),

@@ -1,6 +1,12 @@
 """Who may do what: every permission in foidesk is decided here, as a rules predicate.
 
-Views and templates ask ``user.has_perm(...)`` with one of the names below.
+Views, templates, the API and the admin site ask ``user.has_perm(NAME, obj)`` with one of
+the names below and decide nothing themselves.
+
+- Officers and administrators see every request and handle it.
+- Approvers see every request and approve responses.
+- Contributors see only requests with a contribution for one of their service areas, and
+  never the requester's personal data.
 """
 
 import rules
@@ -13,12 +19,64 @@ is_contributor = rules.is_group_member(Role.CONTRIBUTOR)
 is_approver = rules.is_group_member(Role.APPROVER)
 is_admin = rules.is_group_member(Role.ADMIN)
 is_staff_member = is_officer | is_contributor | is_approver | is_admin
+sees_every_request = is_officer | is_admin | is_approver
+
+
+@rules.predicate
+def contributes_to(user, request):
+    """The request has a contribution for one of the user's service areas."""
+    if request is None:
+        return False
+    return request.contributions.filter(service_area__members=user).exists()
+
+
+@rules.predicate
+def member_of_area(user, contribution):
+    if contribution is None:
+        return False
+    return contribution.service_area.members.filter(pk=user.pk).exists()
+
+
+@rules.predicate
+def contribution_open(user, contribution):
+    return contribution is not None and contribution.status == "requested"
+
 
 VIEW_STAFF_PAGES = "foidesk.view_staff_pages"
 USE_ADMIN_SITE = "foidesk.use_admin_site"
+VIEW_CASELOAD = "foidesk.view_caseload"
+LOG_REQUEST = "foidesk.log_request"
+VIEW_REQUEST = "foidesk.view_request"
+VIEW_REQUESTER = "foidesk.view_requester"
+HANDLE_REQUEST = "foidesk.handle_request"
+APPROVE_REQUEST = "foidesk.approve_request"
+VIEW_CONTRIBUTIONS = "foidesk.view_contributions"
+ANSWER_CONTRIBUTION = "foidesk.answer_contribution"
+USE_API = "foidesk.use_api"
 
 rules.add_perm(VIEW_STAFF_PAGES, is_staff_member)
 rules.add_perm(USE_ADMIN_SITE, is_admin)
+rules.add_perm(VIEW_CASELOAD, sees_every_request)
+rules.add_perm(LOG_REQUEST, is_officer | is_admin)
+rules.add_perm(VIEW_REQUEST, sees_every_request | (is_contributor & contributes_to))
+rules.add_perm(VIEW_REQUESTER, sees_every_request)
+rules.add_perm(HANDLE_REQUEST, is_officer | is_admin)
+rules.add_perm(APPROVE_REQUEST, is_approver)
+rules.add_perm(VIEW_CONTRIBUTIONS, is_contributor)
+rules.add_perm(
+    ANSWER_CONTRIBUTION,
+    contribution_open & (is_officer | is_admin | (is_contributor & member_of_area)),
+)
+rules.add_perm(USE_API, is_staff_member)
+
+
+def visible_requests(user, requests):
+    """Of ``requests`` (a queryset), those ``user`` may see: the list form of VIEW_REQUEST."""
+    if sees_every_request(user):
+        return requests
+    if is_contributor(user):
+        return requests.filter(contributions__service_area__members=user).distinct()
+    return requests.none()
 
 
 def require(permission):

@@ -1,9 +1,16 @@
-"""The authority, its service areas and (as casework grows) the requests it handles."""
+"""The authority, its service areas, and the requests it handles with all that happens to them.
 
+A request's requester is a separate record, so that retention, erasure and the disclosure
+log never need to touch the request itself. The timeline is append-only.
+"""
+
+from django.conf import settings
 from django.db import models
 from django.db.models import Q
 
 from foidesk import law
+from foidesk.casework import references
+from foidesk.casework.workflow import OPEN_STATES, State
 
 NATIONS = [(nation.value, nation.title) for nation in law.Nation]
 RECEIPT_RULES = [
@@ -44,6 +51,26 @@ class Authority(models.Model):
         max_length=40,
         choices=RECEIPT_RULES,
         default=law.NonWorkingDayReceipt.NEXT_WORKING_DAY_IS_DAY_ONE.value,
+    )
+    reference_format = models.CharField(
+        max_length=40,
+        default="{number}",
+        validators=[references.validate_format],
+        help_text="How request references look: {number} is the next number in the "
+        "sequence, {number:05d} pads it to 5 digits, {year} is the year received. "
+        "With {year}, numbering starts again each year.",
+    )
+    reference_start = models.PositiveIntegerField(
+        default=1_000_000, help_text="The first number of a new sequence."
+    )
+    contribution_working_days = models.PositiveSmallIntegerField(
+        default=10,
+        help_text="Service areas are asked to answer within this many working days...",
+    )
+    contribution_margin_working_days = models.PositiveSmallIntegerField(
+        default=5,
+        help_text="...or by this many working days before the statutory due date, "
+        "whichever is sooner.",
     )
 
     class Meta:
@@ -108,3 +135,222 @@ class WorkingDayOverride(models.Model):
             nations = frozenset({law.Nation(self.nation)})
             return law.Override(self.day, self.is_holiday, self.reason, nations)
         return law.Override(self.day, self.is_holiday, self.reason)
+
+
+class ReferenceCounter(models.Model):
+    """The next number of a reference sequence; locked while a number is taken."""
+
+    series = models.CharField(max_length=20, unique=True, help_text="The year, or blank.")
+    next_number = models.PositiveIntegerField()
+
+    def __str__(self):
+        return f"{self.series or 'all years'}: next {self.next_number}"
+
+
+class Channel(models.TextChoices):
+    EMAIL = "email", "Email"
+    WEB = "web", "Web form"
+    POST = "post", "Post"
+    PHONE = "phone", "Phone"
+    WHATDOTHEYKNOW = "whatdotheyknow", "WhatDoTheyKnow"
+
+
+REGIMES = [
+    ("foi", "Freedom of Information Act 2000"),
+    ("eir", "Environmental Information Regulations 2004"),
+    ("foisa", "Freedom of Information (Scotland) Act 2002"),
+    ("eisr", "Environmental Information (Scotland) Regulations 2004"),
+    ("sar", "Subject access request (UK GDPR)"),
+    ("review", "Internal review (FOIA)"),
+    ("eir-review", "Internal review (EIR)"),
+    ("foisa-review", "Review (FOISA)"),
+    ("eisr-review", "Review (EISR)"),
+]
+
+
+class Requester(models.Model):
+    """Who asked: personal data, kept apart from the request and never published."""
+
+    name = models.CharField(max_length=200)
+    email = models.EmailField(blank=True)
+    postal_address = models.TextField(blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self):
+        return f"Requester {self.pk}"
+
+
+class Request(models.Model):
+    """A request for information: one case, from receipt to closure."""
+
+    reference = models.CharField(max_length=40, unique=True)
+    regime = models.CharField(max_length=20, choices=REGIMES, default="foi")
+    channel = models.CharField(max_length=20, choices=Channel.choices, default=Channel.EMAIL)
+    received_at = models.DateTimeField()
+    subject = models.CharField(max_length=200)
+    body = models.TextField("request text")
+    requested_format = models.CharField(max_length=200, blank=True)
+    requester = models.ForeignKey(
+        Requester, null=True, blank=True, on_delete=models.SET_NULL, related_name="requests"
+    )
+    state = models.CharField(max_length=30, choices=State.choices, default=State.NEW)
+    assigned_officer = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="assigned_requests",
+    )
+    # Worked out by foidesk.law from the clock events and kept here for lists and
+    # filters; None while the clock is stopped. Never edited by hand.
+    due_on = models.DateField(null=True, blank=True, editable=False)
+    # The last day the assigned officer was reminded that the request is overdue.
+    reminded_on = models.DateField(null=True, blank=True, editable=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["due_on", "reference"]
+        indexes = [
+            models.Index(fields=["state", "due_on"], name="request_state_due"),
+            models.Index(fields=["assigned_officer", "state", "due_on"], name="request_officer"),
+            models.Index(fields=["due_on"], name="request_due"),
+            models.Index(fields=["-received_at"], name="request_received"),
+        ]
+
+    def __str__(self):
+        return self.reference
+
+    @property
+    def is_open(self):
+        return self.state in OPEN_STATES
+
+
+class Question(models.Model):
+    """A numbered part of a request (Q1-Q4 in the reference letter)."""
+
+    request = models.ForeignKey(Request, on_delete=models.CASCADE, related_name="questions")
+    number = models.PositiveSmallIntegerField()
+    text = models.TextField()
+
+    class Meta:
+        ordering = ["request", "number"]
+        constraints = [
+            models.UniqueConstraint(fields=["request", "number"], name="one_question_number")
+        ]
+
+    def __str__(self):
+        return f"Q{self.number}"
+
+
+class Contribution(models.Model):
+    """Questions sent to a service area to answer, by an internal due date."""
+
+    class Status(models.TextChoices):
+        REQUESTED = "requested", "Waiting for an answer"
+        ANSWERED = "answered", "Answered"
+
+    request = models.ForeignKey(Request, on_delete=models.CASCADE, related_name="contributions")
+    service_area = models.ForeignKey(
+        ServiceArea, on_delete=models.PROTECT, related_name="contributions"
+    )
+    questions = models.ManyToManyField(Question, related_name="contributions")
+    instructions = models.TextField(blank=True)
+    due_on = models.DateField()
+    status = models.CharField(max_length=20, choices=Status.choices, default=Status.REQUESTED)
+    answer = models.TextField(blank=True)
+    requested_at = models.DateTimeField(auto_now_add=True)
+    answered_at = models.DateTimeField(null=True, blank=True)
+    answered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    reminded_on = models.DateField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["due_on", "service_area__name"]
+        indexes = [
+            models.Index(fields=["service_area", "status", "due_on"], name="contribution_area")
+        ]
+
+    def __str__(self):
+        return f"{self.request.reference}: {self.service_area}"
+
+
+class ClockEvent(models.Model):
+    """Something that stops, restarts or extends a request's statutory clock."""
+
+    class Kind(models.TextChoices):
+        CLARIFICATION_SOUGHT = "clarification_sought", "Clarification sought"
+        CLARIFICATION_RECEIVED = "clarification_received", "Clarification received"
+        FEE_NOTICE = "fee_notice", "Fees notice given"
+        FEE_PAID = "fee_paid", "Fee received"
+        EXTENSION = "extension", "Extension applied"
+        REGIME_CHANGED = "regime_changed", "Regime changed"
+
+    request = models.ForeignKey(Request, on_delete=models.CASCADE, related_name="clock_events")
+    kind = models.CharField(max_length=30, choices=Kind.choices)
+    on = models.DateField(help_text="For an extension, the day the requester was told.")
+    regime = models.CharField(max_length=20, choices=REGIMES, blank=True)
+    note = models.TextField(blank=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    recorded_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["on", "recorded_at"]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} {self.on}"
+
+    def as_law(self):
+        return law.ClockEvent(LAW_EVENTS[self.kind], self.on, self.regime or None)
+
+
+LAW_EVENTS = {
+    ClockEvent.Kind.CLARIFICATION_SOUGHT: law.Event.CLARIFICATION_SOUGHT,
+    ClockEvent.Kind.CLARIFICATION_RECEIVED: law.Event.CLARIFICATION_RECEIVED,
+    ClockEvent.Kind.FEE_NOTICE: law.Event.FEE_NOTICE_GIVEN,
+    ClockEvent.Kind.FEE_PAID: law.Event.FEE_RECEIVED,
+    ClockEvent.Kind.EXTENSION: law.Event.EXTENSION_APPLIED,
+    ClockEvent.Kind.REGIME_CHANGED: law.Event.REGIME_CHANGED,
+}
+
+
+class AppendOnly(models.QuerySet):
+    def update(self, **kwargs):
+        raise TypeError("The timeline is append-only: its events cannot be changed.")
+
+    def delete(self):
+        raise TypeError("The timeline is append-only: its events cannot be deleted.")
+
+
+class TimelineEvent(models.Model):
+    """One thing that happened to a request: who, when, what. Never changed or deleted.
+
+    Descriptions never carry the requester's personal data, so any member of staff who
+    may see the request may see its timeline.
+    """
+
+    request = models.ForeignKey(Request, on_delete=models.PROTECT, related_name="timeline")
+    at = models.DateTimeField(auto_now_add=True, db_index=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    kind = models.CharField(max_length=40)
+    description = models.TextField()
+
+    objects = AppendOnly.as_manager()
+
+    class Meta:
+        ordering = ["at", "id"]
+
+    def __str__(self):
+        return f"{self.at:%d %b %Y %H:%M} {self.description}"
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None:
+            raise TypeError("The timeline is append-only: its events cannot be changed.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise TypeError("The timeline is append-only: its events cannot be deleted.")

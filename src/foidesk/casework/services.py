@@ -1,9 +1,34 @@
-"""Casework operations; views call these and nothing else touches the models directly."""
+"""Casework operations. Views and the API call these; nothing else changes a request.
+
+Every change writes a timeline event with its actor. The deadline is worked out by
+foidesk.law from the clock events and kept in ``Request.due_on`` for lists.
+"""
+
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+from django.utils import timezone
 
 from foidesk import law
-from foidesk.casework.models import Authority, WorkingDayOverride
+from foidesk.accounts import permissions
+from foidesk.casework import references, workflow
+from foidesk.casework.models import (
+    Authority,
+    ClockEvent,
+    Contribution,
+    Question,
+    Request,
+    Requester,
+    TimelineEvent,
+    WorkingDayOverride,
+)
+from foidesk.casework.questions import split_questions
+from foidesk.law.dates import show, uk_date
 
 UNCONFIGURED_AUTHORITY_NAME = "Your authority"
+
+
+class CaseworkError(Exception):
+    """A change that cannot be made as asked; the message says why and what to do."""
 
 
 def current_authority():
@@ -27,3 +52,245 @@ def deadline_settings():
 def deadline_for(regime, received, events=(), extended=False):
     """The statutory deadline, counted with this authority's settings."""
     return law.deadline(regime, received, events, deadline_settings(), extended=extended)
+
+
+def deadline_of(request, extra_events=()):
+    """The deadline of ``request`` from its clock events (and ``extra_events`` not yet saved)."""
+    events = [event.as_law() for event in request.clock_events.all()]
+    return deadline_for(request.regime, request.received_at, [*events, *extra_events])
+
+
+def calendar():
+    """The working-day calendar of FOIA and EIR, for internal dates such as contributions."""
+    return law.Regime.FOI.rules.calendar_for(law.Nation.ENGLAND, deadline_settings().overrides)
+
+
+def record(request, actor, kind, description):
+    return TimelineEvent.objects.create(
+        request=request, actor=actor, kind=kind, description=description
+    )
+
+
+def _require(actor, permission, obj=None):
+    if not actor.has_perm(permission, obj):
+        raise PermissionDenied("Your role does not allow this.")
+
+
+@transaction.atomic
+def log_request(
+    actor,
+    *,
+    regime,
+    received_at,
+    subject,
+    body,
+    requester,
+    channel="email",
+    requested_format="",
+    reference=None,
+):
+    """Log a new request; its text is split into questions and its deadline worked out.
+
+    ``requester`` is a dict of Requester fields. ``reference`` is for importing a case
+    that already has one; otherwise the authority's scheme gives the next.
+    """
+    _require(actor, permissions.LOG_REQUEST)
+    authority = current_authority()
+    if reference is None:
+        reference = references.allocate(
+            authority.reference_format,
+            authority.reference_start,
+            uk_date(received_at).year,
+            taken=lambda candidate: Request.objects.filter(reference=candidate).exists(),
+        )
+    request = Request.objects.create(
+        reference=reference,
+        regime=regime,
+        channel=channel,
+        received_at=received_at,
+        subject=subject,
+        body=body,
+        requested_format=requested_format,
+        requester=Requester.objects.create(**requester),
+    )
+    Question.objects.bulk_create(
+        Question(request=request, number=number, text=text)
+        for number, text in split_questions(body)
+    )
+    refresh_deadline(request)
+    record(
+        request,
+        actor,
+        "logged",
+        f"Request logged ({request.get_channel_display().lower()}), received "
+        f"{show(uk_date(received_at))}, under the {law.Regime(regime).rules.title}",
+    )
+    return request
+
+
+def refresh_deadline(request):
+    request.due_on = deadline_of(request).final_due
+    request.save(update_fields=["due_on"])
+
+
+def set_questions(request, actor, texts):
+    """Replace the request's questions with ``texts``, numbered from 1 in order."""
+    _require(actor, permissions.HANDLE_REQUEST, request)
+    texts = [text.strip() for text in texts if text.strip()]
+    if not texts:
+        raise CaseworkError("A request needs at least one question.")
+    with transaction.atomic():
+        existing = {question.number: question for question in request.questions.all()}
+        for number, text in enumerate(texts, start=1):
+            question = existing.pop(number, None)
+            if question is None:
+                Question.objects.create(request=request, number=number, text=text)
+            elif question.text != text:
+                question.text = text
+                question.save(update_fields=["text"])
+        for question in existing.values():
+            if question.contributions.exists():
+                raise CaseworkError(
+                    f"Q{question.number} has been sent to a service area, so it cannot be "
+                    "removed. Change its words instead."
+                )
+            question.delete()
+        record(request, actor, "questions_edited", f"Questions edited: now {len(texts)}")
+
+
+def assign(request, actor, officer):
+    """Give the request to ``officer`` (None: nobody)."""
+    _require(actor, permissions.HANDLE_REQUEST, request)
+    if officer is not None and not officer.has_perm(permissions.HANDLE_REQUEST, request):
+        raise CaseworkError(f"{officer.get_username()} is not an FOI officer.")
+    if request.assigned_officer_id == (officer.pk if officer else None):
+        return
+    request.assigned_officer = officer
+    request.save(update_fields=["assigned_officer"])
+    who = _name(officer) if officer else "nobody"
+    record(request, actor, "assigned", f"Assigned to {who}")
+
+
+# The clock event each action records, if any.
+CLOCK_ACTIONS = {
+    "seek_clarification": ClockEvent.Kind.CLARIFICATION_SOUGHT,
+    "clarification_received": ClockEvent.Kind.CLARIFICATION_RECEIVED,
+    "fee_notice": ClockEvent.Kind.FEE_NOTICE,
+    "fee_paid": ClockEvent.Kind.FEE_PAID,
+    "extend": ClockEvent.Kind.EXTENSION,
+}
+
+
+def take_action(request, actor, action_name, *, on=None, note=""):
+    """Take a workflow action; clock actions record their event on ``on`` (default today).
+
+    Raises TransitionRefused or CaseworkError with a message for the person, and
+    PermissionDenied when the actor's role does not allow the action.
+    """
+    _require(actor, workflow.find(action_name).permission, request)
+    with transaction.atomic():
+        locked = Request.objects.select_for_update().get(pk=request.pk)
+        action = workflow.check(action_name, locked.state)
+        kind = CLOCK_ACTIONS.get(action_name)
+        if kind is not None:
+            _record_clock_event(locked, actor, kind, on or _today(), note)
+        if action.to_state is not None and action.to_state != locked.state:
+            before = workflow.State(locked.state).label
+            locked.state = action.to_state
+            locked.save(update_fields=["state"])
+            record(
+                locked,
+                actor,
+                "state_changed",
+                f"{action.label}: {before} → {workflow.State(locked.state).label}"
+                + (f". {note}" if note and kind is None else ""),
+            )
+    request.state, request.due_on = locked.state, locked.due_on
+    return request
+
+
+def _record_clock_event(request, actor, kind, on, note):
+    event = ClockEvent(request=request, kind=kind, on=on, note=note, recorded_by=actor)
+    if kind == ClockEvent.Kind.EXTENSION and not note.strip():
+        raise CaseworkError("Give the reason for the extension, as the requester was told it.")
+    try:
+        deadline = deadline_of(request, [event.as_law()])
+    except law.ClockError as problem:
+        raise CaseworkError(f"This date cannot be right: {problem}.") from None
+    event.save()
+    request.due_on = deadline.final_due
+    request.save(update_fields=["due_on"])
+    due = f"; now due {show(request.due_on)}" if request.due_on else "; the clock is stopped"
+    record(
+        request,
+        actor,
+        "clock",
+        f"{event.get_kind_display()} on {show(on)}{due}" + (f". {note}" if note else ""),
+    )
+
+
+def internal_due_date(request, today=None):
+    """When a service area should answer: the sooner of N working days from today or M
+    working days before the statutory due date (the authority's settings)."""
+    authority = current_authority()
+    days = calendar()
+    soonest = days.working_days_after(today or _today(), authority.contribution_working_days)
+    if request.due_on is None:
+        return soonest
+    margin = days.working_days_before(request.due_on, authority.contribution_margin_working_days)
+    return min(soonest, max(margin, today or _today()))
+
+
+def request_contribution(request, actor, service_area, questions, instructions="", due_on=None):
+    """Send ``questions`` to ``service_area`` to answer by ``due_on`` (default: the setting)."""
+    _require(actor, permissions.HANDLE_REQUEST, request)
+    questions = list(questions)
+    if not questions:
+        raise CaseworkError("Choose at least one question for the service area to answer.")
+    if any(question.request_id != request.pk for question in questions):
+        raise CaseworkError("Those questions belong to another request.")
+    with transaction.atomic():
+        contribution = Contribution.objects.create(
+            request=request,
+            service_area=service_area,
+            instructions=instructions,
+            due_on=due_on or internal_due_date(request),
+        )
+        contribution.questions.set(questions)
+        numbers = ", ".join(f"Q{question.number}" for question in questions)
+        record(
+            request,
+            actor,
+            "contribution_requested",
+            f"{service_area} asked to answer {numbers} by {show(contribution.due_on)}",
+        )
+        if request.state != workflow.State.AWAITING_CONTRIBUTIONS:
+            take_action(request, actor, "request_contributions")
+    return contribution
+
+
+def answer_contribution(contribution, actor, answer):
+    _require(actor, permissions.ANSWER_CONTRIBUTION, contribution)
+    if not answer.strip():
+        raise CaseworkError("Enter the answer, or what the service area found.")
+    with transaction.atomic():
+        contribution.answer = answer.strip()
+        contribution.status = Contribution.Status.ANSWERED
+        contribution.answered_by = actor
+        contribution.answered_at = timezone.now()
+        contribution.save(update_fields=["answer", "status", "answered_by", "answered_at"])
+        record(
+            contribution.request,
+            actor,
+            "contribution_answered",
+            f"{contribution.service_area} answered",
+        )
+    return contribution
+
+
+def _today():
+    return timezone.localdate()
+
+
+def _name(user):
+    return user.get_full_name() or user.get_username()

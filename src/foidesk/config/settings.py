@@ -43,8 +43,10 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "rules",
+    "django_tasks_db",
     "foidesk.accounts",
     "foidesk.casework",
+    "foidesk.api",
 ]
 
 MIDDLEWARE = [
@@ -136,6 +138,9 @@ STORAGES = {
     },
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }
+
+# Background work (reminder emails): queued in the database, run by `foidesk worker`.
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 
 MAILERS = environment.mailers(env, DATA_DIR)
 DEFAULT_FROM_EMAIL = env.get("DEFAULT_FROM_EMAIL", "foidesk@localhost")

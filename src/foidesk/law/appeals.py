@@ -30,10 +30,8 @@ def review_requested_by(regime, responded_on, overrides=()):
     """The last day the requester should ask for an internal review of a response."""
     days, source = REVIEW_REQUEST_WINDOW[Regime(regime)]
     calendar = Regime(regime).rules.calendar_for(calendars.Nation.ENGLAND, overrides)
-    day = responded_on
-    for _ in range(days):
-        day = calendar.next_working_day(day)
-    return Limit(day, f"{days} working days after the response ({source})")
+    due = calendar.working_days_after(responded_on, days)
+    return Limit(due, f"{days} working days after the response ({source})")
 
 
 def ico_compliance_by(notice_issued_on, days=ICO_COMPLIANCE_DAYS):

@@ -12,7 +12,7 @@ from datetime import date
 from enum import StrEnum
 
 from foidesk.law import bank_holidays
-from foidesk.law.dates import day_after
+from foidesk.law.dates import day_after, day_before, days_from
 
 
 class Nation(StrEnum):
@@ -73,6 +73,26 @@ class Calendar:
         while not self.is_working_day(day):
             day = day_after(day)
         return day
+
+    def working_days_after(self, day, count):
+        """The ``count``-th working day after ``day``."""
+        for _ in range(count):
+            day = self.next_working_day(day)
+        return day
+
+    def working_days_before(self, day, count):
+        """The working day ``count`` working days before ``day``."""
+        for _ in range(count):
+            day = day_before(day)
+            while not self.is_working_day(day):
+                day = day_before(day)
+        return day
+
+    def working_days_between(self, after, upto):
+        """Working days after ``after`` up to and including ``upto``; negative if reversed."""
+        if upto < after:
+            return -self.working_days_between(upto, after)
+        return sum(self.is_working_day(day) for day in days_from(day_after(after), upto))
 
     def on_or_after(self, day):
         """``day`` if it is a working day, otherwise the next one."""

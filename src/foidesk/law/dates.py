@@ -33,6 +33,10 @@ def day_after(day):
     return day + timedelta(days=1)
 
 
+def day_before(day):
+    return day - timedelta(days=1)
+
+
 def days_from(start, stop):
     """Each date from ``start`` to ``stop``, both included."""
     for offset in range((stop - start).days + 1):

@@ -1,0 +1,147 @@
+"""The states a request moves through, and every move allowed: this table and nowhere else.
+
+DESIGN.md: new -> (awaiting_clarification | awaiting_fee)* -> in_progress ->
+awaiting_contributions -> drafting -> awaiting_approval -> responded -> closed, plus
+withdrawn and lapsed. Overdue is worked out from the deadline, never a state.
+"""
+
+from dataclasses import dataclass
+
+from django.db import models
+
+from foidesk.accounts import permissions
+
+
+class State(models.TextChoices):
+    NEW = "new", "New"
+    AWAITING_CLARIFICATION = "awaiting_clarification", "Awaiting clarification"
+    AWAITING_FEE = "awaiting_fee", "Awaiting fee"
+    IN_PROGRESS = "in_progress", "In progress"
+    AWAITING_CONTRIBUTIONS = "awaiting_contributions", "Awaiting contributions"
+    DRAFTING = "drafting", "Drafting"
+    AWAITING_APPROVAL = "awaiting_approval", "Awaiting approval"
+    RESPONDED = "responded", "Responded"
+    CLOSED = "closed", "Closed"
+    WITHDRAWN = "withdrawn", "Withdrawn"
+    LAPSED = "lapsed", "Lapsed"
+
+
+# States in which the authority still owes the requester something, so a deadline runs.
+OPEN_STATES = frozenset(
+    {
+        State.NEW,
+        State.AWAITING_CLARIFICATION,
+        State.AWAITING_FEE,
+        State.IN_PROGRESS,
+        State.AWAITING_CONTRIBUTIONS,
+        State.DRAFTING,
+        State.AWAITING_APPROVAL,
+    }
+)
+WORKING_STATES = OPEN_STATES - {State.AWAITING_CLARIFICATION, State.AWAITING_FEE}
+
+# Who may take an action: permissions decided in foidesk.accounts.permissions.
+HANDLE = permissions.HANDLE_REQUEST
+APPROVE = permissions.APPROVE_REQUEST
+
+
+@dataclass(frozen=True)
+class Action:
+    """Something done to a request: from which states, to which state (None: stays)."""
+
+    name: str
+    label: str
+    from_states: frozenset
+    to_state: State | None
+    permission: str = HANDLE
+
+
+ACTIONS = {
+    action.name: action
+    for action in [
+        Action("start", "Start work", frozenset({State.NEW}), State.IN_PROGRESS),
+        Action(
+            "seek_clarification",
+            "Seek clarification",
+            WORKING_STATES,
+            State.AWAITING_CLARIFICATION,
+        ),
+        Action(
+            "clarification_received",
+            "Clarification received",
+            frozenset({State.AWAITING_CLARIFICATION}),
+            State.IN_PROGRESS,
+        ),
+        Action("fee_notice", "Give a fees notice", WORKING_STATES, State.AWAITING_FEE),
+        Action("fee_paid", "Fee paid", frozenset({State.AWAITING_FEE}), State.IN_PROGRESS),
+        Action("extend", "Extend the time", WORKING_STATES - {State.NEW}, None),
+        Action(
+            "request_contributions",
+            "Ask service areas",
+            frozenset({State.NEW, State.IN_PROGRESS, State.AWAITING_CONTRIBUTIONS, State.DRAFTING}),
+            State.AWAITING_CONTRIBUTIONS,
+        ),
+        Action(
+            "draft",
+            "Move to drafting",
+            frozenset({State.IN_PROGRESS, State.AWAITING_CONTRIBUTIONS}),
+            State.DRAFTING,
+        ),
+        Action(
+            "submit_for_approval",
+            "Send for approval",
+            frozenset({State.DRAFTING}),
+            State.AWAITING_APPROVAL,
+        ),
+        Action(
+            "approve",
+            "Approve the response",
+            frozenset({State.AWAITING_APPROVAL}),
+            State.RESPONDED,
+            APPROVE,
+        ),
+        Action(
+            "return_for_changes",
+            "Return for changes",
+            frozenset({State.AWAITING_APPROVAL}),
+            State.DRAFTING,
+            APPROVE,
+        ),
+        Action("close", "Close the case", frozenset({State.RESPONDED}), State.CLOSED),
+        Action("withdraw", "Record as withdrawn", OPEN_STATES, State.WITHDRAWN),
+        Action(
+            "lapse",
+            "Close as lapsed",
+            frozenset({State.AWAITING_CLARIFICATION, State.AWAITING_FEE}),
+            State.LAPSED,
+        ),
+    ]
+}
+
+
+class TransitionRefused(Exception):
+    """An action that the request's state does not allow; the message says why."""
+
+
+def find(action_name):
+    """The Action called ``action_name``; TransitionRefused if there is none."""
+    if action_name not in ACTIONS:
+        raise TransitionRefused(f"There is no action called {action_name!r}.")
+    return ACTIONS[action_name]
+
+
+def check(action_name, state):
+    """The Action, if a request in ``state`` allows it; TransitionRefused otherwise."""
+    action = find(action_name)
+    if state not in action.from_states:
+        allowed = ", ".join(sorted(State(s).label.lower() for s in action.from_states))
+        raise TransitionRefused(
+            f"You cannot {action.label.lower()} while the request is "
+            f"{State(state).label.lower()}: only when it is {allowed}."
+        )
+    return action
+
+
+def available(state):
+    """The actions a request in ``state`` allows, in the order above."""
+    return [action for action in ACTIONS.values() if state in action.from_states]

@@ -1,0 +1,258 @@
+"""Logging, the workflow, the clock and contributions, through the casework services."""
+
+from datetime import UTC, date, datetime
+
+import pytest
+from django.core.exceptions import PermissionDenied, ValidationError
+
+from foidesk.accounts.roles import Role
+from foidesk.casework import references, services, workflow
+from foidesk.casework.models import Authority, ClockEvent, Request, ServiceArea, TimelineEvent
+from foidesk.demo import REFERENCE_CASE
+
+pytestmark = pytest.mark.django_db
+
+RECEIVED = datetime(2020, 1, 17, 10, 30, tzinfo=UTC)
+
+
+@pytest.fixture
+def officer(make_user):
+    return make_user("officer", Role.OFFICER)
+
+
+@pytest.fixture
+def barnet_case(authority, officer):
+    return services.log_request(
+        officer,
+        regime="foi",
+        received_at=RECEIVED,
+        subject=REFERENCE_CASE["subject"],
+        body=REFERENCE_CASE["body"],
+        requested_format=REFERENCE_CASE["requested_format"],
+        requester={"name": "A Requester", "email": "requester@example.com"},
+        reference="5973764",
+    )
+
+
+def log(officer, **changes):
+    fields = {
+        "regime": "foi",
+        "received_at": RECEIVED,
+        "subject": "Bridge repairs",
+        "body": "How much did the bridge cost?",
+        "requester": {"name": "B Requester", "email": "b@example.com"},
+    }
+    return services.log_request(officer, **{**fields, **changes})
+
+
+def test_logging_the_reference_letters_request(barnet_case):
+    """Received 17 Jan 2020, four questions, due 14 Feb 2020 (FOIA s.10(1), LAW.md s.2)."""
+    assert barnet_case.reference == "5973764"
+    assert barnet_case.state == workflow.State.NEW
+    assert [q.number for q in barnet_case.questions.all()] == [1, 2, 3, 4]
+    assert barnet_case.due_on == date(2020, 2, 14)
+    assert barnet_case.requester.email == "requester@example.com"
+    event = barnet_case.timeline.get()
+    assert event.kind == "logged"
+    assert event.actor.username == "officer"
+    assert "requester@example.com" not in event.description
+
+
+def test_references_follow_the_default_seven_digit_sequence(authority, officer):
+    assert [log(officer).reference for _ in range(3)] == ["1000000", "1000001", "1000002"]
+
+
+def test_a_reference_already_used_is_skipped_never_reused(authority, officer):
+    log(officer, reference="1000001")
+    assert [log(officer).reference for _ in range(2)] == ["1000000", "1000002"]
+
+
+def test_the_reference_scheme_is_configurable_with_a_yearly_sequence(authority, officer):
+    authority.reference_format = "FOI-{year}-{number:04d}"
+    authority.reference_start = 1
+    authority.save()
+    assert log(officer).reference == "FOI-2020-0001"
+    assert log(officer).reference == "FOI-2020-0002"
+    assert log(officer, received_at=datetime(2021, 1, 5, tzinfo=UTC)).reference == "FOI-2021-0001"
+
+
+@pytest.mark.parametrize(
+    ("scheme", "message"),
+    [
+        ("FOI-{year}", "must include {number}"),
+        ("{number}-{name}", "{name} is not allowed"),
+        ("{number:x}", "padded form"),
+        ("{number", "unmatched"),
+    ],
+)
+def test_a_reference_scheme_that_cannot_work_is_refused(scheme, message):
+    with pytest.raises(ValidationError, match=message):
+        references.validate_format(scheme)
+
+
+def test_the_authority_form_checks_the_scheme(authority):
+    authority.reference_format = "{year}"
+    with pytest.raises(ValidationError):
+        authority.full_clean()
+
+
+def test_only_officers_log_requests(authority, make_user):
+    with pytest.raises(PermissionDenied):
+        log(make_user("c", Role.CONTRIBUTOR))
+
+
+def test_a_refused_transition_says_why(barnet_case, officer):
+    with pytest.raises(
+        workflow.TransitionRefused, match="You cannot send for approval while the request is new"
+    ):
+        services.take_action(barnet_case, officer, "submit_for_approval")
+    assert Request.objects.get().state == workflow.State.NEW
+
+
+def test_every_transition_writes_the_timeline(barnet_case, officer):
+    services.take_action(barnet_case, officer, "start")
+    services.take_action(barnet_case, officer, "draft")
+    barnet_case.refresh_from_db()
+    assert barnet_case.state == workflow.State.DRAFTING
+    assert [e.description for e in barnet_case.timeline.filter(kind="state_changed")] == [
+        "Start work: New → In progress",
+        "Move to drafting: In progress → Drafting",
+    ]
+
+
+def test_only_an_approver_approves(barnet_case, officer, make_user):
+    for action in ["start", "draft", "submit_for_approval"]:
+        services.take_action(barnet_case, officer, action)
+    with pytest.raises(PermissionDenied):
+        services.take_action(barnet_case, officer, "approve")
+    services.take_action(barnet_case, make_user("approver", Role.APPROVER), "approve")
+    assert Request.objects.get().state == workflow.State.RESPONDED
+
+
+def test_seeking_clarification_stops_the_clock_and_its_answer_restarts_it(barnet_case, officer):
+    """FOIA s.1(3): the day clarification arrives is the new date of receipt."""
+    services.take_action(barnet_case, officer, "seek_clarification", on=date(2020, 1, 20))
+    barnet_case.refresh_from_db()
+    assert barnet_case.state == workflow.State.AWAITING_CLARIFICATION
+    assert barnet_case.due_on is None
+    services.take_action(barnet_case, officer, "clarification_received", on=date(2020, 1, 27))
+    barnet_case.refresh_from_db()
+    assert barnet_case.state == workflow.State.IN_PROGRESS
+    assert barnet_case.due_on == date(2020, 2, 24)
+    assert "Clarification received on Mon 27 Jan 2020; now due Mon 24 Feb 2020" in [
+        e.description for e in barnet_case.timeline.all()
+    ]
+
+
+def test_a_fee_pause_moves_the_due_date(barnet_case, officer):
+    """FOIA s.10(2): fee notice to payment, both included, does not count."""
+    services.take_action(barnet_case, officer, "fee_notice", on=date(2020, 1, 22))
+    services.take_action(barnet_case, officer, "fee_paid", on=date(2020, 1, 28))
+    barnet_case.refresh_from_db()
+    assert barnet_case.due_on == date(2020, 2, 21)
+
+
+def test_an_extension_needs_its_reason_and_moves_the_due_date(barnet_case, officer):
+    """FOIA s.10(3) and s.17(2): the requester is told, with reasons, by day 20."""
+    services.take_action(barnet_case, officer, "start")
+    with pytest.raises(services.CaseworkError, match="reason"):
+        services.take_action(barnet_case, officer, "extend", on=date(2020, 2, 10))
+    services.take_action(
+        barnet_case,
+        officer,
+        "extend",
+        on=date(2020, 2, 10),
+        note="Public interest test under s.43(2)",
+    )
+    barnet_case.refresh_from_db()
+    assert barnet_case.due_on == date(2020, 3, 13)
+    assert ClockEvent.objects.get().note == "Public interest test under s.43(2)"
+
+
+def test_a_clock_date_that_cannot_be_is_refused_and_nothing_is_saved(barnet_case, officer):
+    with pytest.raises(services.CaseworkError, match="before the request was received"):
+        services.take_action(barnet_case, officer, "seek_clarification", on=date(2020, 1, 10))
+    barnet_case.refresh_from_db()
+    assert barnet_case.state == workflow.State.NEW
+    assert not ClockEvent.objects.exists()
+
+
+def test_assigning_an_officer(barnet_case, officer, make_user):
+    other = make_user("other", Role.OFFICER)
+    services.assign(barnet_case, officer, other)
+    assert Request.objects.get().assigned_officer == other
+    with pytest.raises(services.CaseworkError, match="not an FOI officer"):
+        services.assign(barnet_case, officer, make_user("c", Role.CONTRIBUTOR))
+
+
+def test_contributions_are_due_within_10_working_days_or_5_before_the_deadline(
+    barnet_case, officer, time_machine
+):
+    time_machine.move_to(datetime(2020, 1, 20, 9, tzinfo=UTC), tick=False)
+    # 10 working days from Mon 20 Jan is Mon 3 Feb; 5 before Fri 14 Feb is Fri 7 Feb.
+    assert services.internal_due_date(barnet_case) == date(2020, 2, 3)
+    time_machine.move_to(datetime(2020, 1, 29, 9, tzinfo=UTC), tick=False)
+    assert services.internal_due_date(barnet_case) == date(2020, 2, 7)
+
+
+def test_routing_questions_to_both_service_areas(barnet_case, officer, make_user):
+    adults = ServiceArea.objects.create(name="Adults Services")
+    family = ServiceArea.objects.create(name="Family Services")
+    questions = list(barnet_case.questions.all())
+    services.request_contribution(barnet_case, officer, adults, questions, due_on=date(2020, 2, 7))
+    services.request_contribution(barnet_case, officer, family, questions, due_on=date(2020, 2, 7))
+    barnet_case.refresh_from_db()
+    assert barnet_case.state == workflow.State.AWAITING_CONTRIBUTIONS
+    assert barnet_case.contributions.count() == 2
+
+    contributor = make_user(
+        "contributor.adults", Role.CONTRIBUTOR, service_areas=["Adults Services"]
+    )
+    adults_contribution = barnet_case.contributions.get(service_area=adults)
+    family_contribution = barnet_case.contributions.get(service_area=family)
+    with pytest.raises(PermissionDenied):
+        services.answer_contribution(family_contribution, contributor, "Not ours")
+    services.answer_contribution(
+        adults_contribution, contributor, "Mosaic, Servelec HSE, 415 users"
+    )
+    adults_contribution.refresh_from_db()
+    assert adults_contribution.status == "answered"
+    assert adults_contribution.answered_by == contributor
+    with pytest.raises(PermissionDenied):
+        services.answer_contribution(adults_contribution, contributor, "again")
+
+
+def test_a_question_sent_to_a_service_area_cannot_be_removed(barnet_case, officer):
+    area = ServiceArea.objects.create(name="Adults Services")
+    services.request_contribution(
+        barnet_case, officer, area, barnet_case.questions.filter(number=4)
+    )
+    with pytest.raises(services.CaseworkError, match="Q4 has been sent"):
+        services.set_questions(barnet_case, officer, ["one", "two", "three"])
+
+
+def test_editing_the_questions(barnet_case, officer):
+    services.set_questions(barnet_case, officer, ["First", "Second"])
+    assert list(barnet_case.questions.values_list("number", "text")) == [
+        (1, "First"),
+        (2, "Second"),
+    ]
+
+
+def test_the_timeline_cannot_be_changed_or_deleted(barnet_case):
+    event = TimelineEvent.objects.get()
+    event.description = "rewritten"
+    with pytest.raises(TypeError, match="append-only"):
+        event.save()
+    with pytest.raises(TypeError, match="append-only"):
+        event.delete()
+    with pytest.raises(TypeError, match="append-only"):
+        TimelineEvent.objects.update(description="rewritten")
+    with pytest.raises(TypeError, match="append-only"):
+        TimelineEvent.objects.all().delete()
+    assert TimelineEvent.objects.get().description.startswith("Request logged")
+
+
+def test_the_authority_row_must_exist_for_defaults(officer):
+    assert not Authority.objects.exists()
+    assert log(officer).reference == "1000000"
