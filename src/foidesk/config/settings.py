@@ -30,6 +30,9 @@ if not SECRET_KEY:
         "(foidesk demo makes one for you.)"
     )
 
+# Where staff reach foidesk, for links in the emails it sends.
+BASE_URL = env.get("FOIDESK_BASE_URL", "http://127.0.0.1:8000").rstrip("/")
+
 ALLOWED_HOSTS = environment.words(env, "ALLOWED_HOSTS", ["localhost", "127.0.0.1", "[::1]"])
 CSRF_TRUSTED_ORIGINS = environment.words(env, "CSRF_TRUSTED_ORIGINS")
 
