@@ -1,14 +1,22 @@
-"""The demo installation: London Borough of Barnet, its service areas and its staff.
+"""The demo installation: London Borough of Barnet, its service areas, its staff, the
+reference letter's case 5973764 and a generated caseload of about 200 requests.
 
 Loading is idempotent: running it again changes nothing that is already there.
 """
 
+import random
+import tomllib
+from datetime import UTC, date, datetime, time, timedelta
+from pathlib import Path
+
 from django.contrib.auth.models import Group
 from django.db import transaction
+from django.utils import timezone
 
 from foidesk.accounts.models import User
 from foidesk.accounts.roles import Role
-from foidesk.casework.models import Authority, ServiceArea
+from foidesk.casework import services
+from foidesk.casework.models import Authority, Request, ServiceArea
 from foidesk.config.generated import secret_in
 
 AUTHORITY = {
@@ -68,8 +76,36 @@ def password_in(data_dir):
     return secret_in(data_dir / "demo-password", 12)
 
 
+GENERATED_CASES = 200
+REQUEST_TEMPLATES = Path(__file__).with_name("demo_requests.toml")
+# How many generated cases end in each state, and the actions that take them there.
+STATE_MIX = {
+    "new": 20,
+    "awaiting_clarification": 8,
+    "awaiting_fee": 4,
+    "in_progress": 38,
+    "awaiting_contributions": 36,
+    "drafting": 26,
+    "awaiting_approval": 14,
+    "responded": 30,
+    "closed": 18,
+    "withdrawn": 3,
+    "lapsed": 3,
+}
+FAKE_NAMES = ["Alex Morgan", "Jo Bennett", "Chris Hale", "Sam Okafor", "Pat Rowe", "Kim Doyle"]
+
+
 @transaction.atomic
-def load(password):
+def load(password, generated=GENERATED_CASES):
+    """Load everything the demo needs; what is already there is left as it is."""
+    _load_staff(password)
+    if not Request.objects.filter(reference=REFERENCE_CASE["reference"]).exists():
+        _load_reference_case()
+    if Request.objects.count() <= 1:
+        _generate_caseload(random.Random(5973764), generated)  # noqa: S311 (sample data)
+
+
+def _load_staff(password):
     Authority.objects.update_or_create(id=Authority.SINGLETON_ID, defaults=AUTHORITY)
     areas = {name: ServiceArea.objects.get_or_create(name=name)[0] for name in SERVICE_AREAS}
     for username, (role, area, first_name, last_name) in USERS.items():
@@ -87,3 +123,111 @@ def load(password):
         user.groups.add(Group.objects.get(name=role))
         if area:
             user.service_areas.add(areas[area])
+
+
+def _load_reference_case():
+    """Barnet's request as it stood when both service areas had been asked."""
+    officer = User.objects.get(username="officer")
+    case = services.log_request(
+        officer,
+        regime=REFERENCE_CASE["regime"],
+        channel="email",
+        received_at=datetime(2020, 1, 17, 10, 12, tzinfo=UTC),
+        subject=REFERENCE_CASE["subject"],
+        body=REFERENCE_CASE["body"],
+        requested_format=REFERENCE_CASE["requested_format"],
+        requester={"name": "Sam Requester", "email": "sam.requester@example.com"},
+        reference=REFERENCE_CASE["reference"],
+    )
+    services.assign(case, officer, officer)
+    services.take_action(case, officer, "start")
+    questions = list(case.questions.all())
+    for area in SERVICE_AREAS:
+        services.request_contribution(
+            case,
+            officer,
+            ServiceArea.objects.get(name=area),
+            questions,
+            instructions="Please answer for your service, one column for each system.",
+            due_on=date(2020, 2, 7),
+        )
+
+
+def _generate_caseload(rng, count):
+    templates = tomllib.loads(REQUEST_TEMPLATES.read_text())["request"]
+    staff = {
+        "officer": User.objects.get(username="officer"),
+        "approver": User.objects.get(username="approver"),
+        "Adults Services": User.objects.get(username="contributor.adults"),
+        "Family Services": User.objects.get(username="contributor.family"),
+    }
+    today = timezone.localdate()
+    states = [state for state, count in STATE_MIX.items() for _ in range(count)]
+    for state in states[:count]:
+        template = rng.choice(templates)
+        _generate_case(rng, template, state, staff, today)
+
+
+def _generate_case(rng, template, state, staff, today):
+    officer = staff["officer"]
+    closed = state in {"responded", "closed"}
+    # Open requests mostly within their 20 working days, a few past them, as in a real team.
+    days_ago = rng.randint(35, 300) if closed else min(rng.randint(0, 19), rng.randint(0, 26))
+    received_on = services.calendar().working_days_before(today, days_ago) if days_ago else today
+    received_at = timezone.make_aware(
+        datetime.combine(received_on, time(rng.randint(7, 17), rng.randint(0, 59)))
+    )
+    body = "Please could you tell me:\n\n" + "\n".join(
+        f"{number}. {question}" for number, question in enumerate(template["questions"], 1)
+    )
+    case = services.log_request(
+        officer,
+        regime=rng.choices(["foi", "eir", "sar"], weights=[85, 10, 5])[0],
+        channel=rng.choice(["email", "email", "email", "web", "whatdotheyknow", "post"]),
+        received_at=min(received_at, timezone.now()),
+        subject=template["subject"],
+        body=body,
+        requester={
+            "name": rng.choice(FAKE_NAMES),
+            "email": f"requester{rng.randint(100, 999)}@example.com",
+        },
+    )
+    if rng.random() < 0.8:
+        services.assign(case, officer, officer)
+    for step in _path_to(state):
+        _take(step, case, staff, template, received_on, today)
+
+
+def _path_to(state):
+    """The actions that lead a new request to ``state``."""
+    answered = ["start", "contribute", "answer", "draft"]
+    return {
+        "new": [],
+        "awaiting_clarification": ["seek_clarification"],
+        "awaiting_fee": ["start", "fee_notice"],
+        "in_progress": ["start"],
+        "awaiting_contributions": ["start", "contribute"],
+        "drafting": answered,
+        "awaiting_approval": [*answered, "submit_for_approval"],
+        "responded": [*answered, "submit_for_approval", "approve"],
+        "closed": [*answered, "submit_for_approval", "approve", "close"],
+        "withdrawn": ["withdraw"],
+        "lapsed": ["seek_clarification", "lapse"],
+    }[state]
+
+
+def _take(step, case, staff, template, received_on, today):
+    officer = staff["officer"]
+    if step == "contribute":
+        area = ServiceArea.objects.get(name=template["area"])
+        services.request_contribution(case, officer, area, case.questions.all())
+    elif step == "answer":
+        for asked in case.contributions.all():
+            services.answer_contribution(
+                asked, staff[asked.service_area.name], "Answered from our records; see attached."
+            )
+    elif step in {"seek_clarification", "fee_notice"}:
+        services.take_action(case, officer, step, on=min(received_on + timedelta(days=2), today))
+    else:
+        actor = staff["approver"] if step == "approve" else officer
+        services.take_action(case, actor, step)

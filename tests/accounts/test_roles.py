@@ -80,6 +80,6 @@ def test_only_administrators_see_the_administration_link(client, make_user):
     assert "Administration" in client.get("/staff/").content.decode()
 
 
-def test_contributors_see_their_service_areas(client, make_user):
+def test_contributors_land_on_the_questions_for_their_service_area(client, make_user):
     client.force_login(make_user("c", Role.CONTRIBUTOR, service_areas=["Adults Services"]))
-    assert "Adults Services" in client.get("/staff/").content.decode()
+    assert "Questions for your service area" in client.get("/staff/").content.decode()

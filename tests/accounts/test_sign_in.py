@@ -21,7 +21,7 @@ def test_signing_in_leads_to_the_staff_page_naming_the_authority(client, authori
     assert response.redirect_chain == [("/staff/", 302)]
     page = response.content.decode()
     assert "London Borough of Barnet" in page
-    assert "FOI officer" in page
+    assert "Caseload" in page
 
 
 def test_a_wrong_password_is_explained_in_the_error_summary(client, officer):

@@ -92,3 +92,9 @@ def csp_violations(page):
         ),
     )
     return reports
+
+
+@pytest.fixture(autouse=True)
+def _fail_fast(context):
+    """Pages here answer in milliseconds; a missing element should fail in seconds."""
+    context.set_default_timeout(10_000)

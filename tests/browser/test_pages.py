@@ -57,7 +57,7 @@ def test_officer_signs_in_to_the_staff_page_and_out_again(
     page.get_by_label("Password", exact=True).fill(PASSWORD)
     page.get_by_role("button", name="Sign in").click()
     assert page.url == live_server.url + "/staff/"
-    assert page.get_by_role("heading", level=1).inner_text() == "Information requests"
+    assert page.get_by_role("heading", level=1).inner_text() == "Caseload"
     assert "London Borough of Barnet" in page.locator("header").inner_text()
     axe(page)
     assert csp_violations == []

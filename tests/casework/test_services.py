@@ -83,6 +83,7 @@ def test_the_reference_scheme_is_configurable_with_a_yearly_sequence(authority, 
         ("{number}-{name}", "{name} is not allowed"),
         ("{number:x}", "padded form"),
         ("{number", "unmatched"),
+        ("FOI/{number}", "letters, digits"),
     ],
 )
 def test_a_reference_scheme_that_cannot_work_is_refused(scheme, message):

@@ -11,18 +11,6 @@ class Role(StrEnum):
     APPROVER = "approver"
     ADMIN = "admin"
 
-    @property
-    def title(self):
-        return ROLE_TITLES[self]
-
-
-ROLE_TITLES = {
-    Role.OFFICER: "FOI officer",
-    Role.CONTRIBUTOR: "Contributor",
-    Role.APPROVER: "Approver",
-    Role.ADMIN: "Administrator",
-}
-
 
 def ensure_role_groups(**kwargs):
     """Create the role groups; administrators hold every model permission.
@@ -33,6 +21,3 @@ def ensure_role_groups(**kwargs):
         Group.objects.get_or_create(name=role)
     Group.objects.get(name=Role.ADMIN).permissions.set(Permission.objects.all())
 
-
-def titles_of(user):
-    return [Role(name).title for name in user.role_names() if name in Role]

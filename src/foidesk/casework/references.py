@@ -13,6 +13,8 @@ from django.db import transaction
 
 ALLOWED_FIELDS = {"number", "year"}
 NUMBER_SPEC = re.compile(r"^(0\d+d)?$")
+# References appear in web addresses and email subjects: letters, digits, - _ . only.
+LITERAL = re.compile(r"^[A-Za-z0-9._-]*$")
 
 
 def validate_format(scheme):
@@ -25,6 +27,12 @@ def validate_format(scheme):
         ]
     except ValueError:
         raise ValidationError("The reference format has an unmatched { or }.") from None
+    literals = [text for text, _, _, _ in string.Formatter().parse(scheme)]
+    if not all(LITERAL.match(text) for text in literals):
+        raise ValidationError(
+            "Use only letters, digits, hyphens, underscores and full stops around "
+            "{number} and {year}."
+        )
     names = [name for name, _ in fields]
     if "number" not in names:
         raise ValidationError("The reference format must include {number}.")

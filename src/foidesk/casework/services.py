@@ -62,7 +62,13 @@ def deadline_of(request, extra_events=()):
 
 def calendar():
     """The working-day calendar of FOIA and EIR, for internal dates such as contributions."""
-    return law.Regime.FOI.rules.calendar_for(law.Nation.ENGLAND, deadline_settings().overrides)
+    return calendar_of(law.Regime.FOI)
+
+
+def calendar_of(regime):
+    """The working-day calendar a request under ``regime`` is counted on here."""
+    settings = deadline_settings()
+    return law.Regime(regime).rules.calendar_for(settings.nation, settings.overrides)
 
 
 def record(request, actor, kind, description):

@@ -1,31 +1,328 @@
-from django.shortcuts import render
+"""Casework pages. Each view reads its form, calls a service and shows the result."""
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.http import require_POST
 
 from foidesk.accounts import permissions
-from foidesk.accounts.roles import titles_of
-from foidesk.casework import services
-from foidesk.casework.forms import CALCULATOR_HINTS, DeadlineCalculatorForm
+from foidesk.accounts.models import User
+from foidesk.accounts.roles import Role
+from foidesk.casework import caseload, forms, services, workflow
+from foidesk.casework.models import Contribution, Request
+from foidesk.casework.workflow import State
+
+# Actions that ask for a date and a note before they are taken; the rest ask for a note.
+CLOCK_ACTIONS = set(services.CLOCK_ACTIONS)
+
+
+def _posted(request):
+    """The form data of a POST, even an empty one (a button alone), else None."""
+    return request.POST if request.method == "POST" else None
 
 
 @permissions.require(permissions.VIEW_STAFF_PAGES)
 def home(request):
+    """Officers and approvers land on the caseload; contributors on their contributions."""
+    if request.user.has_perm(permissions.VIEW_CASELOAD):
+        return caseload_page(request)
+    return contributions(request)
+
+
+def caseload_page(request):
+    today = timezone.localdate()
+    found = _find_by_reference(request)
+    if found is not None:
+        return found
+    view = request.GET.get("view", caseload.default_view(request.user))
+    view = view if view in caseload.VIEW_NAMES else "open"
+    sort = request.GET.get("sort", "due")
+    sort = sort if sort in caseload.SORTS else "due"
+    requests = caseload.listing(
+        request.user,
+        today,
+        view,
+        sort=sort,
+        state=request.GET.get("state", ""),
+        officer=request.GET.get("officer", ""),
+    )
+    page = Paginator(requests, caseload.PAGE_SIZE).get_page(request.GET.get("page"))
     return render(
         request,
-        "casework/home.html",
+        "casework/caseload.html",
         {
-            "role_titles": titles_of(request.user),
-            "service_areas": request.user.service_areas.filter(is_active=True),
+            "views": caseload.VIEWS,
+            "view": view,
+            "counts": caseload.counts(request.user, today),
+            "page": page,
+            "rows": caseload.rows(page.object_list, today),
+            "sort": sort,
+            "sorts": caseload.SORTS,
+            "state": request.GET.get("state", ""),
+            "states": [s for s in State if s in workflow.OPEN_STATES],
+            "officer": request.GET.get("officer", ""),
+            "officers": _officers(),
+            "can_log": request.user.has_perm(permissions.LOG_REQUEST),
         },
+    )
+
+
+def _find_by_reference(request):
+    reference = request.GET.get("reference", "").strip()
+    if not reference:
+        return None
+    found = permissions.visible_requests(request.user, Request.objects.filter(reference=reference))
+    if found.exists():
+        return redirect("casework:request", reference=reference)
+    messages.error(request, f"There is no request with the reference {reference}.")
+    return redirect("casework:home")
+
+
+def _officers():
+    return User.objects.filter(groups__name=Role.OFFICER, is_active=True).order_by(
+        "first_name", "username"
+    )
+
+
+@permissions.require(permissions.LOG_REQUEST)
+def log_request(request):
+    form = forms.LogRequestForm(_posted(request), initial={"regime": "foi"})
+    if request.method == "POST" and form.is_valid():
+        logged = services.log_request(
+            request.user,
+            regime=form.cleaned_data["regime"],
+            channel=form.cleaned_data["channel"],
+            received_at=form.received_at(),
+            subject=form.cleaned_data["subject"],
+            body=form.cleaned_data["body"],
+            requested_format=form.cleaned_data["requested_format"],
+            requester=form.requester(),
+        )
+        messages.success(
+            request,
+            f"Request {logged.reference} logged, with {logged.questions.count()} questions.",
+        )
+        return redirect("casework:request", reference=logged.reference)
+    return render(request, "casework/log_request.html", {"form": form})
+
+
+def _case(request, reference):
+    """The request at ``reference``, if this user may see it (404 otherwise, not 403:
+    a contributor should not learn which references exist)."""
+    case = get_object_or_404(Request.objects.select_related("requester"), reference=reference)
+    if not request.user.has_perm(permissions.VIEW_REQUEST, case):
+        raise Http404("No such request.")
+    return case
+
+
+@permissions.require(permissions.VIEW_STAFF_PAGES)
+def request_page(request, reference):
+    case = _case(request, reference)
+    user = request.user
+    actions = [
+        action
+        for action in workflow.available(case.state)
+        if user.has_perm(action.permission, case)
+    ]
+    handles = user.has_perm(permissions.HANDLE_REQUEST, case)
+    return render(
+        request,
+        "casework/request.html",
+        {
+            "case": case,
+            "deadline": services.deadline_of(case),
+            "working_days_left": _working_days_left(case),
+            "show_requester": user.has_perm(permissions.VIEW_REQUESTER, case),
+            "handles": handles,
+            "actions": actions,
+            "details_needed": CLOCK_ACTIONS | {"withdraw", "lapse", "return_for_changes"},
+            "questions": case.questions.all(),
+            "contributions": case.contributions.select_related("service_area", "answered_by")
+            .prefetch_related("questions")
+            .all(),
+            "timeline": case.timeline.select_related("actor").all(),
+            "assign_form": forms.AssignForm(
+                officers=_officers(), initial={"officer": case.assigned_officer_id}
+            )
+            if handles and case.is_open
+            else None,
+        },
+    )
+
+
+def _working_days_left(case):
+    if case.due_on is None:
+        return None
+    return services.calendar_of(case.regime).working_days_between(timezone.localdate(), case.due_on)
+
+
+@permissions.require(permissions.VIEW_STAFF_PAGES)
+def action(request, reference, name):
+    case = _case(request, reference)
+    try:
+        chosen = workflow.find(name)
+    except workflow.TransitionRefused:
+        raise Http404("There is no such action.") from None
+    if not request.user.has_perm(chosen.permission, case):
+        raise PermissionDenied("Your role does not allow this.")
+    form_class = forms.ClockActionForm if name in CLOCK_ACTIONS else forms.NoteForm
+    form = form_class(_posted(request), initial={"on": timezone.localdate()})
+    problem = None
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.take_action(
+                case,
+                request.user,
+                name,
+                on=form.cleaned_data.get("on"),
+                note=form.cleaned_data["note"],
+            )
+        except (workflow.TransitionRefused, services.CaseworkError) as refused:
+            problem = str(refused)
+        else:
+            messages.success(request, f"{chosen.label}: done.")
+            return redirect("casework:request", reference=case.reference)
+    return render(
+        request,
+        "casework/action.html",
+        {
+            "case": case,
+            "action": chosen,
+            "form": form,
+            "problem": problem,
+            "clock": name in CLOCK_ACTIONS,
+        },
+    )
+
+
+@require_POST
+@permissions.require(permissions.VIEW_STAFF_PAGES)
+def assign(request, reference):
+    case = _case(request, reference)
+    form = forms.AssignForm(request.POST, officers=_officers())
+    if form.is_valid():
+        try:
+            services.assign(case, request.user, form.cleaned_data["officer"])
+        except services.CaseworkError as refused:
+            messages.error(request, str(refused))
+        else:
+            messages.success(request, "Assignment saved.")
+    else:
+        messages.error(request, "Choose an officer from the list.")
+    return redirect("casework:request", reference=case.reference)
+
+
+@permissions.require(permissions.VIEW_STAFF_PAGES)
+def edit_questions(request, reference):
+    case = _case(request, reference)
+    if not request.user.has_perm(permissions.HANDLE_REQUEST, case):
+        raise PermissionDenied("Only FOI officers edit the questions.")
+    current = "\n\n".join(question.text for question in case.questions.all())
+    form = forms.QuestionsForm(_posted(request), initial={"questions": current})
+    problem = None
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.set_questions(case, request.user, form.texts())
+        except services.CaseworkError as refused:
+            problem = str(refused)
+        else:
+            messages.success(request, "Questions saved.")
+            return redirect("casework:request", reference=case.reference)
+    return render(
+        request, "casework/questions.html", {"case": case, "form": form, "problem": problem}
+    )
+
+
+@permissions.require(permissions.VIEW_STAFF_PAGES)
+def new_contribution(request, reference):
+    case = _case(request, reference)
+    if not request.user.has_perm(permissions.HANDLE_REQUEST, case):
+        raise PermissionDenied("Only FOI officers ask service areas.")
+    form = forms.ContributionForm(
+        _posted(request),
+        request=case,
+        initial={
+            "due_on": services.internal_due_date(case),
+            "questions": list(case.questions.all()),
+        },
+    )
+    problem = None
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.request_contribution(
+                case,
+                request.user,
+                form.cleaned_data["service_area"],
+                form.cleaned_data["questions"],
+                instructions=form.cleaned_data["instructions"],
+                due_on=form.cleaned_data["due_on"],
+            )
+        except (services.CaseworkError, workflow.TransitionRefused) as refused:
+            problem = str(refused)
+        else:
+            messages.success(request, f"{form.cleaned_data['service_area']} asked.")
+            return redirect("casework:request", reference=case.reference)
+    return render(
+        request,
+        "casework/new_contribution.html",
+        {"case": case, "form": form, "problem": problem},
+    )
+
+
+@permissions.require(permissions.VIEW_STAFF_PAGES)
+def contributions(request):
+    """A contributor's work: what their service areas have been asked, open first."""
+    mine = (
+        Contribution.objects.filter(service_area__members=request.user)
+        .select_related("request", "service_area")
+        .prefetch_related("questions")
+        .order_by("status", "due_on")
+    )
+    page = Paginator(mine, caseload.PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "casework/contributions.html",
+        {"page": page, "today": timezone.localdate()},
+    )
+
+
+@permissions.require(permissions.VIEW_STAFF_PAGES)
+def contribution(request, pk):
+    asked = get_object_or_404(Contribution.objects.select_related("request", "service_area"), pk=pk)
+    _case(request, asked.request.reference)
+    may_answer = request.user.has_perm(permissions.ANSWER_CONTRIBUTION, asked)
+    form = forms.AnswerForm(_posted(request))
+    problem = None
+    if request.method == "POST":
+        if not may_answer:
+            raise PermissionDenied("This contribution is not yours to answer, or is answered.")
+        if form.is_valid():
+            try:
+                services.answer_contribution(asked, request.user, form.cleaned_data["answer"])
+            except services.CaseworkError as refused:
+                problem = str(refused)
+            else:
+                messages.success(request, f"Your answer for {asked.request.reference} is sent.")
+                return redirect(reverse("casework:contributions"))
+    return render(
+        request,
+        "casework/contribution.html",
+        {"asked": asked, "form": form, "may_answer": may_answer, "problem": problem},
     )
 
 
 def deadline_calculator(request):
     """Public: when is a response due? A GET form, so it works without JavaScript."""
-    form = DeadlineCalculatorForm(request.GET or None)
+    form = forms.DeadlineCalculatorForm(request.GET or None)
     result = None
     if form.is_valid():
         result = services.deadline_for(form.cleaned_data["regime"], form.cleaned_data["received"])
     return render(
         request,
         "casework/deadline_calculator.html",
-        {"form": form, "result": result, "hints": CALCULATOR_HINTS},
+        {"form": form, "result": result, "hints": forms.CALCULATOR_HINTS},
     )

@@ -14,7 +14,7 @@ def field_id(bound_field):
     """The id of the element an error about this field should take the reader to."""
     if hasattr(bound_field.field, "error_anchor"):
         return bound_field.field.error_anchor(bound_field)
-    if isinstance(bound_field.field.widget, forms.RadioSelect):
+    if isinstance(bound_field.field.widget, forms.RadioSelect | forms.CheckboxSelectMultiple):
         return f"{bound_field.auto_id}_0"
     return bound_field.auto_id or bound_field.html_name
 
@@ -56,6 +56,29 @@ def radio_items(bound_field, hints=None):
             "checked": chosen is not None and str(chosen) == str(value),
         }
         for index, (value, text) in enumerate(bound_field.field.choices)
+    ]
+
+
+def checkbox_items(bound_field):
+    """The ``items`` of ``govukCheckboxes`` for a multiple-choice field."""
+    chosen = {str(value) for value in (bound_field.value() or [])}
+    return [
+        {
+            "value": value,
+            "text": text,
+            "id": f"{bound_field.auto_id}_{index}",
+            "checked": str(value) in chosen,
+        }
+        for index, (value, text) in enumerate(bound_field.field.choices)
+    ]
+
+
+def select_items(bound_field):
+    """The ``items`` of ``govukSelect`` for a choice field."""
+    chosen = str(bound_field.value() or "")
+    return [
+        {"value": value, "text": text, "selected": str(value) == chosen}
+        for value, text in bound_field.field.choices
     ]
 
 

@@ -78,7 +78,6 @@ TEMPLATES = [
             "context_processors": [
                 "django.template.context_processors.request",
                 "django.template.context_processors.csp",
-                "django.contrib.messages.context_processors.messages",
                 "foidesk.config.context_processors.layout",
             ],
         },

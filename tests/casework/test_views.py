@@ -1,0 +1,313 @@
+"""The casework pages, through Django's test client: what each person can see and do."""
+
+import re
+from datetime import UTC, date, datetime
+
+import pytest
+
+from foidesk.accounts.roles import Role
+from foidesk.casework import services
+from foidesk.casework.models import Contribution, Request, ServiceArea
+from foidesk.demo import REFERENCE_CASE
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def areas(db):
+    return {
+        name: ServiceArea.objects.create(name=name)
+        for name in ["Adults Services", "Family Services"]
+    }
+
+
+@pytest.fixture
+def team(make_user, areas):
+    return {
+        "officer": make_user("officer", Role.OFFICER),
+        "adults": make_user(
+            "contributor.adults", Role.CONTRIBUTOR, service_areas=["Adults Services"]
+        ),
+        "family": make_user(
+            "contributor.family", Role.CONTRIBUTOR, service_areas=["Family Services"]
+        ),
+        "approver": make_user("approver", Role.APPROVER),
+    }
+
+
+def log_form(**changes):
+    return {
+        "regime": "foi",
+        "channel": "email",
+        "received_on-day": "17",
+        "received_on-month": "1",
+        "received_on-year": "2020",
+        "received_time": "10:12",
+        "subject": REFERENCE_CASE["subject"],
+        "body": REFERENCE_CASE["body"],
+        "requested_format": REFERENCE_CASE["requested_format"],
+        "requester_name": "Sam Requester",
+        "requester_email": "sam.requester@example.com",
+        "requester_address": "",
+        **changes,
+    }
+
+
+def test_the_reference_letters_case_from_logging_to_drafting(client, authority, team, areas):
+    """The issue's walk-through: log, see Q1-Q4 and 14 Feb 2020, route, answer, draft."""
+    client.force_login(team["officer"])
+    response = client.post("/staff/requests/new/", log_form(), follow=True)
+    case = Request.objects.get()
+    assert response.redirect_chain[-1][0] == f"/staff/requests/{case.reference}/"
+    page = response.content.decode()
+    for number in range(1, 5):
+        assert f"<strong>Q{number}.</strong>" in page
+    assert "Fri 14 Feb 2020" in page
+    assert "Due: Fri 14 Feb 2020 (day 20)" in page  # the explanation
+
+    question_ids = [str(q.pk) for q in case.questions.all()]
+    for area in areas.values():
+        client.post(
+            f"/staff/requests/{case.reference}/contributions/new/",
+            {
+                "service_area": area.pk,
+                "questions": question_ids,
+                "due_on-day": "7",
+                "due_on-month": "2",
+                "due_on-year": "2020",
+                "instructions": "One column for each system, please.",
+            },
+        )
+    case.refresh_from_db()
+    assert case.state == "awaiting_contributions"
+
+    for who, area in [("adults", "Adults Services"), ("family", "Family Services")]:
+        client.force_login(team[who])
+        mine = Contribution.objects.get(service_area__name=area)
+        listing = client.get("/staff/").content.decode()
+        assert case.reference in listing
+        page = client.get(f"/staff/contributions/{mine.pk}/").content.decode()
+        assert "Q1." in page
+        assert "Sam Requester" not in page
+        response = client.post(f"/staff/contributions/{mine.pk}/", {"answer": f"{area}: Mosaic"})
+        assert response.status_code == 302
+    assert set(Contribution.objects.values_list("status", flat=True)) == {"answered"}
+
+    client.force_login(team["officer"])
+    response = client.post(f"/staff/requests/{case.reference}/actions/draft/", follow=True)
+    assert "Move to drafting: done." in response.content.decode()
+    case.refresh_from_db()
+    assert case.state == "drafting"
+
+
+def test_a_contributor_never_sees_the_requester_or_the_request_as_written(
+    client, authority, team, areas
+):
+    case = _logged(team["officer"])
+    services.request_contribution(
+        case, team["officer"], areas["Adults Services"], case.questions.all()
+    )
+    client.force_login(team["adults"])
+    page = client.get(f"/staff/requests/{case.reference}/").content.decode()
+    assert "Q1." in page
+    assert "Sam Requester" not in page
+    assert "sam.requester@example.com" not in page
+    assert "I am writing to you under the Freedom of Information Act" not in page
+
+
+def test_a_contributor_cannot_see_a_request_not_routed_to_their_area(
+    client, authority, team, areas
+):
+    case = _logged(team["officer"])
+    services.request_contribution(
+        case, team["officer"], areas["Adults Services"], case.questions.all()
+    )
+    client.force_login(team["family"])
+    assert client.get(f"/staff/requests/{case.reference}/").status_code == 404
+    adults = Contribution.objects.get()
+    assert client.get(f"/staff/contributions/{adults.pk}/").status_code == 404
+    assert client.post(f"/staff/contributions/{adults.pk}/", {"answer": "x"}).status_code == 404
+
+
+def test_logging_mistakes_are_listed_and_nothing_is_saved(client, authority, team):
+    client.force_login(team["officer"])
+    response = client.post(
+        "/staff/requests/new/",
+        log_form(subject="", body="", requester_email="", **{"received_on-month": "13"}),
+    )
+    page = response.content.decode()
+    assert response.status_code == 200
+    for message in [
+        "Enter a subject",
+        "Enter the request, as the requester wrote it",
+        "must be a real date",
+        "Give an email address or a postal address",
+    ]:
+        assert message in page
+    assert not Request.objects.exists()
+
+
+def test_a_postal_address_is_enough(client, authority, team):
+    client.force_login(team["officer"])
+    client.post(
+        "/staff/requests/new/",
+        log_form(requester_email="", requester_address="1 High Street, Barnet", channel="post"),
+    )
+    assert Request.objects.get().requester.postal_address == "1 High Street, Barnet"
+
+
+def test_a_request_received_in_the_future_is_refused(client, authority, team):
+    client.force_login(team["officer"])
+    page = client.post(
+        "/staff/requests/new/", log_form(**{"received_on-year": "2099"})
+    ).content.decode()
+    assert "must be today or earlier" in page
+
+
+def test_a_refused_transition_is_explained_not_an_error(client, authority, team):
+    case = _logged(team["officer"])
+    client.force_login(team["officer"])
+    response = client.post(f"/staff/requests/{case.reference}/actions/submit_for_approval/")
+    assert response.status_code == 200
+    assert "You cannot send for approval while the request is new" in response.content.decode()
+
+
+def test_an_unknown_action_is_not_found(client, authority, team):
+    case = _logged(team["officer"])
+    client.force_login(team["officer"])
+    assert client.get(f"/staff/requests/{case.reference}/actions/explode/").status_code == 404
+
+
+def test_seeking_clarification_through_the_form(client, authority, team):
+    case = _logged(team["officer"])
+    client.force_login(team["officer"])
+    url = f"/staff/requests/{case.reference}/actions/seek_clarification/"
+    bad = client.post(url, {"on-day": "10", "on-month": "1", "on-year": "2020", "note": ""})
+    assert "before the request was received" in bad.content.decode()
+    client.post(url, {"on-day": "20", "on-month": "1", "on-year": "2020", "note": "Which years?"})
+    case.refresh_from_db()
+    assert case.state == "awaiting_clarification"
+    page = client.get(f"/staff/requests/{case.reference}/").content.decode()
+    assert "The clock is stopped: waiting for clarification since Mon 20 Jan 2020" in page
+
+
+def test_an_extension_without_its_reason_is_refused(client, authority, team):
+    case = _logged(team["officer"])
+    services.take_action(case, team["officer"], "start")
+    client.force_login(team["officer"])
+    url = f"/staff/requests/{case.reference}/actions/extend/"
+    page = client.post(
+        url, {"on-day": "10", "on-month": "2", "on-year": "2020", "note": ""}
+    ).content.decode()
+    assert "Give the reason for the extension" in page
+    client.post(url, {"on-day": "10", "on-month": "2", "on-year": "2020", "note": "s.43(2) PIT"})
+    case.refresh_from_db()
+    assert case.due_on == date(2020, 3, 13)
+
+
+def test_only_the_approver_sees_approve(client, authority, team):
+    case = _logged(team["officer"])
+    for action in ["start", "draft", "submit_for_approval"]:
+        services.take_action(case, team["officer"], action)
+    client.force_login(team["officer"])
+    assert (
+        "Approve the response"
+        not in client.get(f"/staff/requests/{case.reference}/").content.decode()
+    )
+    assert client.post(f"/staff/requests/{case.reference}/actions/approve/").status_code == 403
+    client.force_login(team["approver"])
+    assert (
+        "Approve the response" in client.get(f"/staff/requests/{case.reference}/").content.decode()
+    )
+    client.post(f"/staff/requests/{case.reference}/actions/approve/")
+    case.refresh_from_db()
+    assert case.state == "responded"
+
+
+def test_assigning_from_the_case_page(client, authority, team, make_user):
+    case = _logged(team["officer"])
+    other = make_user("other", Role.OFFICER)
+    client.force_login(team["officer"])
+    client.post(f"/staff/requests/{case.reference}/assign/", {"officer": other.pk})
+    case.refresh_from_db()
+    assert case.assigned_officer == other
+
+
+def test_editing_questions_through_the_form(client, authority, team):
+    case = _logged(team["officer"])
+    client.force_login(team["officer"])
+    client.post(f"/staff/requests/{case.reference}/questions/", {"questions": "First?\n\nSecond?"})
+    assert list(case.questions.values_list("text", flat=True)) == ["First?", "Second?"]
+
+
+def test_the_caseload_counts_each_view(client, authority, team, time_machine):
+    time_machine.move_to(datetime(2020, 2, 10, 9, tzinfo=UTC), tick=False)
+    officer = team["officer"]
+    mine = _logged(officer)  # due Fri 14 Feb: due soon
+    services.assign(mine, officer, officer)
+    overdue = _logged(officer, received_at=datetime(2019, 12, 2, tzinfo=UTC))
+    _logged(officer, received_at=datetime(2020, 2, 7, tzinfo=UTC))  # due in March
+    services.take_action(overdue, officer, "start")
+    done = _logged(officer)
+    for action in ["start", "draft", "submit_for_approval"]:
+        services.take_action(done, officer, action)
+    services.take_action(done, team["approver"], "approve")
+
+    client.force_login(officer)
+    page = client.get("/staff/?view=open").content.decode()
+    counts = re.findall(
+        r'\?view=(\w+)".*?>\s*[^<]*<span class="foidesk-views__count">(\d+)</span>', page
+    )
+    assert dict(counts) == {
+        "mine": "1",
+        "unassigned": "2",
+        "due_soon": "1",
+        "overdue": "1",
+        "contributions": "0",
+        "approval": "0",
+        "open": "3",
+    }
+    overdue_page = client.get("/staff/?view=overdue").content.decode()
+    assert overdue.reference in overdue_page
+    assert mine.reference not in overdue_page
+    assert "Overdue by" in overdue_page
+    assert done.reference not in client.get("/staff/?view=open").content.decode()
+
+
+def test_the_caseload_pages_and_sorts(client, authority, team):
+    officer = team["officer"]
+    for day in range(1, 31):
+        _logged(officer, received_at=datetime(2020, 1, day, tzinfo=UTC))
+    client.force_login(officer)
+    first = client.get("/staff/?view=open").content.decode()
+    assert "Page 1 of 2" in first
+    by_due = [r.reference for r in Request.objects.order_by("due_on", "reference")]
+    assert _references(first) == by_due[:25]
+    latest = client.get("/staff/?view=open&sort=-due").content.decode()
+    assert _references(latest)[0] == by_due[-1]
+    assert _references(client.get("/staff/?view=open&page=2").content.decode()) == by_due[25:]
+
+
+def test_finding_a_request_by_reference(client, authority, team):
+    case = _logged(team["officer"])
+    client.force_login(team["officer"])
+    assert client.get(f"/staff/?reference={case.reference}")["Location"] == (
+        f"/staff/requests/{case.reference}/"
+    )
+    response = client.get("/staff/?reference=9999999", follow=True)
+    assert "There is no request with the reference 9999999" in response.content.decode()
+
+
+def _references(page):
+    return re.findall(r'href="/staff/requests/(\d+)/"', page)
+
+
+def _logged(officer, received_at=datetime(2020, 1, 17, 10, 12, tzinfo=UTC)):
+    return services.log_request(
+        officer,
+        regime="foi",
+        received_at=received_at,
+        subject=REFERENCE_CASE["subject"],
+        body=REFERENCE_CASE["body"],
+        requester={"name": "Sam Requester", "email": "sam.requester@example.com"},
+    )
