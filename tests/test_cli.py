@@ -113,3 +113,24 @@ def _counts(env):
     )
     assert result.returncode == 0, result.stderr
     return result.stdout.strip()
+
+
+def test_token_create_prints_the_token_and_nothing_else(tmp_path, scratch_database_url):
+    env = environment(tmp_path, scratch_database_url, SECRET_KEY="token-test")
+    assert run("manage", "migrate", env=env).returncode == 0
+    make_officer = (
+        "from django.contrib.auth.models import Group; from foidesk.accounts.models import User; "
+        "User.objects.create_user('officer').groups.add(Group.objects.get(name='officer'))"
+    )
+    assert run("manage", "shell", "--no-imports", "-c", make_officer, env=env).returncode == 0
+
+    made = run("token", "create", "officer", "--name", "case system", env=env)
+    assert made.returncode == 0, made.stderr
+    lines = made.stdout.splitlines()
+    assert len(lines) == 1
+    assert re.fullmatch(r"fd_[\w-]{40,}", lines[0])
+
+    refused = run("token", "create", "nobody", env=env)
+    assert refused.returncode == 2
+    assert refused.stdout == ""
+    assert refused.stderr.strip() == "foidesk token create: there is no user called 'nobody'"

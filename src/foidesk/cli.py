@@ -264,6 +264,10 @@ def demo(args):
     print(f"Password for each: {password}\n", flush=True)
     if args.load_only:
         return 0
+    from foidesk import worker as background
+
+    background.start_in_background()
+    print("Reminder emails are sent each day at 08:00 by a worker in this process.", flush=True)
     return _serve(args)
 
 

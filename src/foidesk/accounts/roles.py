@@ -20,4 +20,3 @@ def ensure_role_groups(**kwargs):
     for role in Role:
         Group.objects.get_or_create(name=role)
     Group.objects.get(name=Role.ADMIN).permissions.set(Permission.objects.all())
-

@@ -1,6 +1,7 @@
 from django.contrib import admin
 from django.urls import include, path
 
+from foidesk.api.api import api
 from foidesk.casework import views as casework_views
 from foidesk.config import views
 
@@ -16,6 +17,7 @@ urlpatterns = [
     path("staff/", include("foidesk.casework.urls")),
     path("account/", include("foidesk.accounts.urls")),
     path("admin/", admin.site.urls),
+    path("api/v1/", api.urls),
 ]
 
 handler400 = views.bad_request

@@ -1,0 +1,232 @@
+"""The JSON API at /api/v1, for systems that log and follow requests for an FOI team.
+
+Bearer tokens (`foidesk token create USERNAME`) act as their member of staff, with the
+same permissions as the pages. Every error is JSON: {"detail": [{"loc": [...], "msg": ...}]},
+naming the field and the problem.
+"""
+
+import math
+from datetime import date
+
+from django.core.exceptions import PermissionDenied
+from django.db.models import F
+from django.http import Http404
+from django.utils import timezone
+from ninja import NinjaAPI, Status
+from ninja.errors import AuthenticationError, ValidationError
+from ninja.security import HttpBearer
+
+from foidesk.accounts import permissions
+from foidesk.api import schemas, tokens
+from foidesk.casework import services, workflow
+from foidesk.casework.models import Request
+from foidesk.casework.workflow import OPEN_STATES, State
+
+PAGE_SIZE = 50
+# Each kind of event the API takes, as the casework action that records it.
+EVENT_ACTIONS = {
+    "clarification_sought": "seek_clarification",
+    "clarification_received": "clarification_received",
+    "fee_notice": "fee_notice",
+    "fee_paid": "fee_paid",
+    "extension": "extend",
+}
+PROBLEMS = {400: schemas.Problems, 403: schemas.Problems, 404: schemas.Problems}
+
+
+class BearerToken(HttpBearer):
+    def authenticate(self, request, token):
+        user = tokens.user_for(token)
+        if user is not None:
+            request.user = user
+        return user
+
+
+api = NinjaAPI(
+    title="foidesk",
+    version="1",
+    description=__doc__,
+    auth=BearerToken(),
+    urls_namespace="api",
+)
+
+
+def problem(loc, msg):
+    return {"detail": [{"loc": list(loc), "msg": msg}]}
+
+
+@api.exception_handler(ValidationError)
+def invalid(request, error):
+    """Input that does not fit the schema: 422, each problem with where it is."""
+    problems = [
+        {"loc": [str(part) for part in item.get("loc", ())], "msg": item.get("msg", "")}
+        for item in error.errors
+    ]
+    return api.create_response(request, {"detail": problems}, status=422)
+
+
+@api.exception_handler(AuthenticationError)
+def unauthenticated(request, error):
+    message = "Give a valid API token as: Authorization: Bearer <token>"
+    return api.create_response(request, problem(["header", "Authorization"], message), status=401)
+
+
+@api.exception_handler(PermissionDenied)
+def forbidden(request, error):
+    message = str(error) or "Your role does not allow this."
+    return api.create_response(request, problem([], message), status=403)
+
+
+@api.exception_handler(Http404)
+def not_found(request, error):
+    message = "There is no request with that reference."
+    return api.create_response(request, problem(["path", "reference"], message), status=404)
+
+
+def _visible(request, reference):
+    """The request at ``reference`` if this user may see it; 404 alike when it may not."""
+    found = permissions.visible_requests(request.user, Request.objects.filter(reference=reference))
+    case = found.select_related("requester").first()
+    if case is None:
+        raise Http404
+    return case
+
+
+def _out(case):
+    return {
+        "reference": case.reference,
+        "state": case.state,
+        "due_on": case.due_on,
+        "questions": [
+            {"number": question.number, "text": question.text} for question in case.questions.all()
+        ],
+    }
+
+
+def _detail(request, case):
+    detail = _out(case)
+    detail["timeline"] = [
+        {
+            "at": event.at,
+            "actor": event.actor.get_username() if event.actor else None,
+            "kind": event.kind,
+            "description": event.description,
+        }
+        for event in case.timeline.select_related("actor")
+    ]
+    if request.user.has_perm(permissions.VIEW_REQUESTER, case) and case.requester:
+        detail["requester"] = {
+            "name": case.requester.name,
+            "email": case.requester.email,
+            "address": case.requester.postal_address,
+        }
+    return detail
+
+
+@api.post("/requests", response={201: schemas.RequestOut, **PROBLEMS}, tags=["requests"])
+def log_request(request, payload: schemas.RequestIn):
+    """Log a request received elsewhere; its text is split into numbered questions."""
+    if not request.user.has_perm(permissions.LOG_REQUEST):
+        raise PermissionDenied("Only FOI officers log requests.")
+    if not payload.requester.email and not payload.requester.address.strip():
+        return Status(
+            400,
+            problem(
+                ["body", "requester", "email"], "Give an email or a postal address for the response"
+            ),
+        )
+    case = services.log_request(
+        request.user,
+        regime=payload.regime,
+        channel="email",
+        received_at=payload.received_at,
+        subject=payload.subject,
+        body=payload.body,
+        requested_format=payload.requested_format,
+        requester={
+            "name": payload.requester.name,
+            "email": payload.requester.email,
+            "postal_address": payload.requester.address.strip(),
+        },
+    )
+    return Status(201, _out(case))
+
+
+@api.get(
+    "/requests/{reference}",
+    response={200: schemas.RequestDetail, **PROBLEMS},
+    exclude_unset=True,
+    tags=["requests"],
+)
+def get_request(request, reference: str):
+    """One request, its questions and timeline; the requester only for roles that see it."""
+    return Status(200, _detail(request, _visible(request, reference)))
+
+
+@api.get("/requests", response={200: schemas.RequestPage, **PROBLEMS}, tags=["requests"])
+def list_requests(
+    request,
+    state: str = "",
+    overdue: bool = False,
+    due_before: date | None = None,
+    page: int = 1,
+):
+    """Requests this user may see, soonest due first, 50 a page."""
+    if state and state not in State.values:
+        return Status(400, problem(["query", "state"], f"Use one of: {', '.join(State.values)}"))
+    if page < 1:
+        return Status(400, problem(["query", "page"], "Pages are numbered from 1"))
+    requests = permissions.visible_requests(request.user, Request.objects.all())
+    if state:
+        requests = requests.filter(state=state)
+    if overdue:
+        requests = requests.filter(state__in=OPEN_STATES, due_on__lt=timezone.localdate())
+    if due_before is not None:
+        requests = requests.filter(due_on__lt=due_before)
+    count = requests.count()
+    chosen = requests.select_related("assigned_officer").order_by(
+        F("due_on").asc(nulls_last=True), "reference"
+    )[(page - 1) * PAGE_SIZE : page * PAGE_SIZE]
+    return Status(
+        200,
+        {
+            "items": [
+                {
+                    "reference": case.reference,
+                    "subject": case.subject,
+                    "regime": case.regime,
+                    "state": case.state,
+                    "received_at": case.received_at,
+                    "due_on": case.due_on,
+                    "assigned_officer": case.assigned_officer.get_username()
+                    if case.assigned_officer
+                    else None,
+                }
+                for case in chosen
+            ],
+            "count": count,
+            "page": page,
+            "pages": max(1, math.ceil(count / PAGE_SIZE)),
+        },
+    )
+
+
+@api.post(
+    "/requests/{reference}/events",
+    response={200: schemas.RequestDetail, **PROBLEMS},
+    exclude_unset=True,
+    tags=["requests"],
+)
+def record_event(request, reference: str, payload: schemas.EventIn):
+    """Record a clock event; the answer is the request with its new due date."""
+    case = _visible(request, reference)
+    try:
+        services.take_action(
+            case, request.user, EVENT_ACTIONS[payload.kind], on=payload.date, note=payload.note
+        )
+    except workflow.TransitionRefused as refused:
+        return Status(400, problem(["body", "kind"], str(refused)))
+    except services.CaseworkError as refused:
+        field = "note" if payload.kind == "extension" and not payload.note.strip() else "date"
+        return Status(400, problem(["body", field], str(refused)))
+    return Status(200, _detail(request, _visible(request, reference)))

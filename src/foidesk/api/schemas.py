@@ -1,0 +1,108 @@
+"""The shapes of the JSON API. Other systems rely on these names: change them with care."""
+
+from datetime import date, datetime
+from typing import Literal
+
+from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
+from ninja import Schema
+from pydantic import Field, field_validator
+
+Regime = Literal["foi", "eir", "foisa", "eisr", "sar"]
+EventKind = Literal[
+    "clarification_sought", "clarification_received", "fee_notice", "fee_paid", "extension"
+]
+
+
+class RequesterIn(Schema):
+    name: str = Field(min_length=1, max_length=200)
+    email: str = Field(default="", max_length=254)
+    address: str = ""
+
+    @field_validator("email")
+    @classmethod
+    def email_is_an_address(cls, value):
+        if value:
+            try:
+                validate_email(value)
+            except ValidationError:
+                raise ValueError("enter an email address like name@example.com") from None
+        return value
+
+
+class RequestIn(Schema):
+    regime: Regime
+    received_at: datetime
+    requester: RequesterIn
+    subject: str = Field(min_length=1, max_length=200)
+    body: str = Field(min_length=1)
+    requested_format: str = Field(default="", max_length=200)
+
+    @field_validator("received_at")
+    @classmethod
+    def received_at_has_a_time_zone(cls, value):
+        if value.tzinfo is None:
+            raise ValueError("give the time zone, e.g. 2020-01-17T10:12:00+00:00")
+        return value
+
+
+class QuestionOut(Schema):
+    number: int
+    text: str
+
+
+class RequestOut(Schema):
+    reference: str
+    state: str
+    due_on: date | None
+    questions: list[QuestionOut]
+
+
+class TimelineEventOut(Schema):
+    at: datetime
+    actor: str | None
+    kind: str
+    description: str
+
+
+class RequesterOut(Schema):
+    name: str
+    email: str
+    address: str
+
+
+class RequestDetail(RequestOut):
+    timeline: list[TimelineEventOut]
+    requester: RequesterOut | None = None
+
+
+class RequestSummary(Schema):
+    reference: str
+    subject: str
+    regime: str
+    state: str
+    received_at: datetime
+    due_on: date | None
+    assigned_officer: str | None
+
+
+class RequestPage(Schema):
+    items: list[RequestSummary]
+    count: int
+    page: int
+    pages: int
+
+
+class EventIn(Schema):
+    kind: EventKind
+    date: date
+    note: str = ""
+
+
+class Problem(Schema):
+    loc: list[str]
+    msg: str
+
+
+class Problems(Schema):
+    detail: list[Problem]

@@ -1,0 +1,296 @@
+"""The JSON API at /api/v1, exactly as other systems rely on it."""
+
+import json
+from datetime import UTC, datetime
+
+import pytest
+
+from foidesk.accounts.roles import Role
+from foidesk.api import tokens
+from foidesk.casework import services
+from foidesk.casework.models import Request, ServiceArea
+from foidesk.demo import REFERENCE_CASE
+
+pytestmark = pytest.mark.django_db
+
+NEW_REQUEST = {
+    "regime": "foi",
+    "received_at": "2020-01-17T10:12:00+00:00",
+    "requester": {"name": "Sam Requester", "email": "sam.requester@example.com"},
+    "subject": REFERENCE_CASE["subject"],
+    "body": REFERENCE_CASE["body"],
+    "requested_format": "Microsoft Excel",
+}
+
+
+@pytest.fixture
+def token_for(make_user):
+    def make(role, username=None, **extra):
+        user = make_user(username or f"api.{role}", *([role] if role else []), **extra)
+        return tokens.create(user.username) if role else None
+
+    return make
+
+
+@pytest.fixture
+def call(client):
+    def request(method, path, token, body=None, raw=None):
+        headers = {"Authorization": f"Bearer {token}"} if token else {}
+        data = raw if raw is not None else (json.dumps(body) if body is not None else None)
+        kwargs = {"content_type": "application/json", "data": data} if data is not None else {}
+        return getattr(client, method)(f"/api/v1{path}", headers=headers, **kwargs)
+
+    return request
+
+
+@pytest.fixture
+def officer_token(token_for, authority):
+    return token_for(Role.OFFICER, "officer")
+
+
+def test_logging_a_request_answers_201_with_reference_state_due_and_questions(call, officer_token):
+    response = call("post", "/requests", officer_token, NEW_REQUEST)
+    assert response.status_code == 201
+    body = response.json()
+    assert set(body) == {"reference", "state", "due_on", "questions"}
+    assert body["state"] == "new"
+    assert body["due_on"] == "2020-02-14"
+    assert [q["number"] for q in body["questions"]] == [1, 2, 3, 4]
+    assert body["questions"][1]["text"].startswith("For each system identified in Q1")
+    assert Request.objects.get(reference=body["reference"]).requester.name == "Sam Requester"
+
+
+def test_getting_a_request_adds_its_timeline_and_requester(call, officer_token):
+    reference = call("post", "/requests", officer_token, NEW_REQUEST).json()["reference"]
+    body = call("get", f"/requests/{reference}", officer_token).json()
+    assert body["reference"] == reference
+    assert body["timeline"][0]["kind"] == "logged"
+    assert body["timeline"][0]["actor"] == "officer"
+    assert body["requester"] == {
+        "name": "Sam Requester",
+        "email": "sam.requester@example.com",
+        "address": "",
+    }
+
+
+def test_a_contributor_gets_the_request_without_its_requester(call, officer_token, token_for):
+    reference = call("post", "/requests", officer_token, NEW_REQUEST).json()["reference"]
+    case = Request.objects.get(reference=reference)
+    area = ServiceArea.objects.create(name="Adults Services")
+    services.request_contribution(case, case.timeline.first().actor, area, case.questions.all())
+    contributor = token_for(Role.CONTRIBUTOR, service_areas=["Adults Services"])
+    body = call("get", f"/requests/{reference}", contributor).json()
+    assert "requester" not in body
+    assert "sam.requester" not in json.dumps(body)
+
+
+def test_recording_events_answers_with_the_new_due_date(call, officer_token):
+    reference = call("post", "/requests", officer_token, NEW_REQUEST).json()["reference"]
+    path = f"/requests/{reference}/events"
+    stopped = call(
+        "post", path, officer_token, {"kind": "clarification_sought", "date": "2020-01-20"}
+    )
+    assert stopped.status_code == 200
+    assert stopped.json()["due_on"] is None
+    assert stopped.json()["state"] == "awaiting_clarification"
+    restarted = call(
+        "post",
+        path,
+        officer_token,
+        {"kind": "clarification_received", "date": "2020-01-27", "note": ""},
+    )
+    assert restarted.json()["due_on"] == "2020-02-24"
+    extended = call(
+        "post",
+        path,
+        officer_token,
+        {"kind": "extension", "date": "2020-02-20", "note": "s.43(2) PIT"},
+    )
+    assert extended.json()["due_on"] == "2020-03-24"  # St Patrick's Day does not count
+
+
+@pytest.mark.parametrize(
+    ("event", "field", "message"),
+    [
+        ({"kind": "fee_paid", "date": "2020-01-20"}, "kind", "You cannot fee paid while"),
+        ({"kind": "clarification_sought", "date": "2020-01-10"}, "date", "before the request"),
+        ({"kind": "extension", "date": "2020-01-20"}, "kind", "You cannot extend the time"),
+    ],
+)
+def test_an_event_that_cannot_be_is_400_naming_the_field(
+    call, officer_token, event, field, message
+):
+    reference = call("post", "/requests", officer_token, NEW_REQUEST).json()["reference"]
+    response = call("post", f"/requests/{reference}/events", officer_token, event)
+    assert response.status_code == 400
+    [problem] = response.json()["detail"]
+    assert problem["loc"] == ["body", field]
+    assert message in problem["msg"]
+
+
+def test_an_extension_without_a_reason_is_400_on_the_note(call, officer_token):
+    reference = call("post", "/requests", officer_token, NEW_REQUEST).json()["reference"]
+    Request.objects.filter(reference=reference).update(state="in_progress")
+    response = call(
+        "post",
+        f"/requests/{reference}/events",
+        officer_token,
+        {"kind": "extension", "date": "2020-02-10"},
+    )
+    assert response.status_code == 400
+    assert response.json()["detail"][0]["loc"] == ["body", "note"]
+
+
+@pytest.mark.parametrize(
+    ("change", "where"),
+    [
+        ({"regime": "martian"}, ["body", "payload", "regime"]),
+        ({"received_at": "2020-01-17T10:12:00"}, ["body", "payload", "received_at"]),
+        ({"received_at": "17/01/2020"}, ["body", "payload", "received_at"]),
+        ({"subject": ""}, ["body", "payload", "subject"]),
+        (
+            {"requester": {"name": "S", "email": "not-an-address"}},
+            ["body", "payload", "requester", "email"],
+        ),
+        ({"requester": {"email": "s@example.com"}}, ["body", "payload", "requester", "name"]),
+    ],
+)
+def test_bad_input_is_422_naming_the_field(call, officer_token, change, where):
+    response = call("post", "/requests", officer_token, {**NEW_REQUEST, **change})
+    assert response.status_code == 422
+    assert where in [problem["loc"] for problem in response.json()["detail"]]
+    assert not Request.objects.exists()
+
+
+def test_a_requester_with_no_address_at_all_is_400(call, officer_token):
+    response = call("post", "/requests", officer_token, {**NEW_REQUEST, "requester": {"name": "S"}})
+    assert response.status_code == 400
+    assert response.json()["detail"][0]["loc"] == ["body", "requester", "email"]
+
+
+@pytest.mark.parametrize("raw", ["{not json", "[]", "null", ""])
+def test_a_body_that_is_not_a_request_is_never_a_500(call, officer_token, raw):
+    response = call("post", "/requests", officer_token, raw=raw or " ")
+    assert response.status_code in {400, 422}
+    assert "detail" in response.json()
+
+
+def test_listing_filters_and_pages(call, officer_token, token_for, time_machine):
+    time_machine.move_to(datetime(2020, 3, 2, 9, tzinfo=UTC), tick=False)
+    for day in [2, 3, 6, 7]:
+        call(
+            "post",
+            "/requests",
+            officer_token,
+            {**NEW_REQUEST, "received_at": f"2020-01-{day:02d}T09:00:00+00:00"},
+        )
+    call(
+        "post",
+        "/requests",
+        officer_token,
+        {**NEW_REQUEST, "received_at": "2020-02-28T09:00:00+00:00"},
+    )
+    everything = call("get", "/requests", officer_token).json()
+    assert everything["count"] == 5
+    assert everything["pages"] == 1
+    dues = [item["due_on"] for item in everything["items"]]
+    assert dues == sorted(dues)
+    assert set(everything["items"][0]) == {
+        "reference",
+        "subject",
+        "regime",
+        "state",
+        "received_at",
+        "due_on",
+        "assigned_officer",
+    }
+    assert call("get", "/requests?overdue=true", officer_token).json()["count"] == 4
+    assert call("get", "/requests?due_before=2020-02-04", officer_token).json()["count"] == 3
+    assert call("get", "/requests?state=drafting", officer_token).json()["count"] == 0
+    assert call("get", "/requests?page=2", officer_token).json()["items"] == []
+
+
+@pytest.mark.parametrize(
+    ("query", "field"),
+    [("state=lost", "state"), ("page=0", "page"), ("due_before=soon", "due_before")],
+)
+def test_bad_list_filters_are_explained(call, officer_token, query, field):
+    response = call("get", f"/requests?{query}", officer_token)
+    assert response.status_code in {400, 422}
+    assert field in json.dumps(response.json()["detail"])
+
+
+def test_the_openapi_document_describes_the_endpoints(client):
+    document = client.get("/api/v1/openapi.json").json()
+    assert {
+        "/api/v1/requests",
+        "/api/v1/requests/{reference}",
+        "/api/v1/requests/{reference}/events",
+    } <= set(document["paths"])
+
+
+# The permission matrix of the API: every role against every endpoint.
+ENDPOINTS = ["log", "get", "list", "event"]
+API_MATRIX = {
+    None: [401, 401, 401, 401],
+    Role.OFFICER: [201, 200, 200, 200],
+    Role.ADMIN: [201, 200, 200, 200],
+    Role.APPROVER: [403, 200, 200, 403],
+    Role.CONTRIBUTOR: [403, 404, 200, 404],
+}
+
+
+@pytest.mark.parametrize("role", API_MATRIX)
+def test_api_permission_matrix(call, officer_token, token_for, role):
+    reference = call("post", "/requests", officer_token, NEW_REQUEST).json()["reference"]
+    token = token_for(role) if role else None
+    got = [
+        call("post", "/requests", token, NEW_REQUEST).status_code,
+        call("get", f"/requests/{reference}", token).status_code,
+        call("get", "/requests", token).status_code,
+        call(
+            "post",
+            f"/requests/{reference}/events",
+            token,
+            {"kind": "clarification_sought", "date": "2020-01-20"},
+        ).status_code,
+    ]
+    assert got == API_MATRIX[role]
+
+
+def test_a_contributor_lists_only_requests_for_their_area(call, officer_token, token_for):
+    reference = call("post", "/requests", officer_token, NEW_REQUEST).json()["reference"]
+    call("post", "/requests", officer_token, NEW_REQUEST)
+    case = Request.objects.get(reference=reference)
+    area = ServiceArea.objects.create(name="Adults Services")
+    services.request_contribution(case, case.timeline.first().actor, area, case.questions.all())
+    contributor = token_for(Role.CONTRIBUTOR, service_areas=["Adults Services"])
+    listed = call("get", "/requests", contributor).json()
+    assert [item["reference"] for item in listed["items"]] == [reference]
+
+
+def test_a_wrong_or_revoked_token_is_401(call, officer_token, make_user):
+    assert call("get", "/requests", "fd_not-a-token").status_code == 401
+    from foidesk.api.models import ApiToken
+
+    ApiToken.objects.all().delete()
+    response = call("get", "/requests", officer_token)
+    assert response.status_code == 401
+    assert response.json()["detail"][0]["loc"] == ["header", "Authorization"]
+
+
+def test_tokens_are_stored_only_as_a_hash(officer_token):
+    from foidesk.api.models import ApiToken
+
+    stored = ApiToken.objects.get()
+    assert officer_token not in (stored.key_hash, stored.prefix)
+    assert officer_token.startswith(stored.prefix)
+
+
+@pytest.mark.parametrize(
+    ("username", "message"), [("nobody", "no user called"), ("norole", "has no role")]
+)
+def test_a_token_is_made_only_for_staff(make_user, username, message):
+    make_user("norole")
+    with pytest.raises(tokens.TokenError, match=message):
+        tokens.create(username)
