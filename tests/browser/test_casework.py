@@ -116,3 +116,17 @@ def test_logging_a_request_works_without_javascript(browser, live_server, author
         assert "Fri 14 Feb 2020" in page.locator("main").inner_text()
     finally:
         context.close()
+
+
+def test_the_officers_edit_pages_pass_axe(page, live_server, authority, team, axe):
+    sign_in(page, live_server.url, "officer")
+    page.goto(live_server.url + "/staff/requests/new/")
+    log_reference_request(page)
+    for link in ["Edit the details", "Edit the questions"]:
+        page.get_by_role("link", name=link).click()
+        axe(page)
+        page.go_back()
+    page.get_by_role("link", name="Extend the time").count() == 0
+    page.get_by_role("button", name="Start work").click()
+    page.get_by_role("link", name="Extend the time").click()
+    axe(page)

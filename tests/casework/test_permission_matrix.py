@@ -19,19 +19,20 @@ PAGES = [
     "/staff/requests/new/",
     "/staff/requests/{reference}/",
     "/staff/requests/{reference}/actions/start/",
+    "/staff/requests/{reference}/details/",
     "/staff/requests/{reference}/questions/",
     "/staff/requests/{reference}/contributions/new/",
     "/staff/contributions/",
     "/staff/contributions/{contribution}/",
 ]
 MATRIX = {
-    "anonymous": [302, 302, 302, 302, 302, 302, 302, 302],
-    "no role": [403, 403, 403, 403, 403, 403, 403, 403],
-    "officer": [200, 200, 200, 200, 200, 200, 200, 200],
-    "admin": [200, 200, 200, 200, 200, 200, 200, 200],
-    "approver": [200, 403, 200, 403, 403, 403, 200, 200],
-    "contributor, asked": [200, 403, 200, 403, 403, 403, 200, 200],
-    "contributor, not asked": [200, 403, 404, 404, 404, 404, 200, 404],
+    "anonymous": [302, 302, 302, 302, 302, 302, 302, 302, 302],
+    "no role": [403, 403, 403, 403, 403, 403, 403, 403, 403],
+    "officer": [200, 200, 200, 200, 200, 200, 200, 200, 200],
+    "admin": [200, 200, 200, 200, 200, 200, 200, 200, 200],
+    "approver": [200, 403, 200, 403, 403, 403, 403, 200, 200],
+    "contributor, asked": [200, 403, 200, 403, 403, 403, 403, 200, 200],
+    "contributor, not asked": [200, 403, 404, 404, 404, 404, 404, 200, 404],
 }
 ROLES = {
     "officer": [Role.OFFICER],

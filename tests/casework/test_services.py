@@ -257,3 +257,37 @@ def test_the_timeline_cannot_be_changed_or_deleted(barnet_case):
 def test_the_authority_row_must_exist_for_defaults(officer):
     assert not Authority.objects.exists()
     assert log(officer).reference == "1000000"
+
+
+def test_changing_from_foi_to_eir_keeps_the_date_of_receipt(barnet_case, officer):
+    """LAW.md s.2 and EIR reg 5(2): the request is the same request, received the same day."""
+    services.edit_details(
+        barnet_case,
+        officer,
+        subject=barnet_case.subject,
+        requested_format="",
+        regime="eir",
+        on=date(2020, 1, 24),
+    )
+    barnet_case.refresh_from_db()
+    assert barnet_case.regime == "eir"
+    assert barnet_case.due_on == date(2020, 2, 14)
+    assert ClockEvent.objects.get().kind == "regime_changed"
+    descriptions = [event.description for event in barnet_case.timeline.all()]
+    assert "Details edited: format wanted changed" in descriptions
+    assert any(
+        "Handled under the Environmental Information Regulations 2004" in d for d in descriptions
+    )
+
+
+def test_changing_to_subject_access_counts_a_calendar_month(barnet_case, officer):
+    services.edit_details(
+        barnet_case,
+        officer,
+        subject="Mine",
+        requested_format="",
+        regime="sar",
+        on=date(2020, 1, 20),
+    )
+    barnet_case.refresh_from_db()
+    assert barnet_case.due_on == date(2020, 2, 17)  # 17 Feb 2020, a Monday

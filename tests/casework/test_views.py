@@ -311,3 +311,20 @@ def _logged(officer, received_at=datetime(2020, 1, 17, 10, 12, tzinfo=UTC)):
         body=REFERENCE_CASE["body"],
         requester={"name": "Sam Requester", "email": "sam.requester@example.com"},
     )
+
+
+def test_editing_the_details_through_the_form(client, authority, team):
+    case = _logged(team["officer"])
+    client.force_login(team["officer"])
+    response = client.post(
+        f"/staff/requests/{case.reference}/details/",
+        {"subject": "Environmental survey", "regime": "eir", "requested_format": ""},
+        follow=True,
+    )
+    assert "Details saved." in response.content.decode()
+    case.refresh_from_db()
+    assert (case.subject, case.regime) == ("Environmental survey", "eir")
+    empty = client.post(
+        f"/staff/requests/{case.reference}/details/", {"subject": "", "regime": "eir"}
+    )
+    assert "Enter a subject" in empty.content.decode()

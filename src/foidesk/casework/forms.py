@@ -123,6 +123,17 @@ class LogRequestForm(forms.Form):
         }
 
 
+class DetailsForm(forms.Form):
+    subject = forms.CharField(
+        max_length=200,
+        error_messages={
+            "required": "Enter a subject, a few words saying what the request is about"
+        },
+    )
+    regime = forms.ChoiceField(choices=REGIMES[:5], widget=forms.RadioSelect)
+    requested_format = forms.CharField(max_length=200, required=False)
+
+
 class ClockActionForm(forms.Form):
     """The day a clock event happened, and a note (the reason, for an extension)."""
 

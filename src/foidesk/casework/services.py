@@ -164,6 +164,53 @@ def set_questions(request, actor, texts):
         record(request, actor, "questions_edited", f"Questions edited: now {len(texts)}")
 
 
+def edit_details(request, actor, *, subject, requested_format, regime, on=None):
+    """Correct the subject or format wanted, or handle the request under another regime.
+
+    A change of regime (say FOI to EIR, for environmental information) keeps the date of
+    receipt: it is recorded as a clock event and the deadline worked out again.
+    """
+    _require(actor, permissions.HANDLE_REQUEST, request)
+    with transaction.atomic():
+        changes = []
+        if subject != request.subject:
+            changes.append(f"subject was “{request.subject}”")
+            request.subject = subject
+        if requested_format != request.requested_format:
+            changes.append("format wanted changed")
+            request.requested_format = requested_format
+        request.save(update_fields=["subject", "requested_format"])
+        if changes:
+            record(request, actor, "edited", "Details edited: " + "; ".join(changes))
+        if regime != request.regime:
+            _change_regime(request, actor, regime, on or _today())
+
+
+def _change_regime(request, actor, regime, on):
+    event = ClockEvent(
+        request=request,
+        kind=ClockEvent.Kind.REGIME_CHANGED,
+        on=on,
+        regime=regime,
+        recorded_by=actor,
+    )
+    try:
+        deadline = deadline_of(request, [event.as_law()])
+    except law.ClockError as problem:
+        raise CaseworkError(f"The regime cannot change then: {problem}.") from None
+    event.save()
+    request.regime = regime
+    request.due_on = deadline.final_due
+    request.save(update_fields=["regime", "due_on"])
+    due = f"; due {show(request.due_on)}" if request.due_on else ""
+    record(
+        request,
+        actor,
+        "clock",
+        f"Handled under the {law.Regime(regime).rules.title} from {show(on)}{due}",
+    )
+
+
 def assign(request, actor, officer):
     """Give the request to ``officer`` (None: nobody)."""
     _require(actor, permissions.HANDLE_REQUEST, request)

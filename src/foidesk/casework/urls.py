@@ -10,6 +10,7 @@ urlpatterns = [
     path("requests/<str:reference>/", views.request_page, name="request"),
     path("requests/<str:reference>/actions/<str:name>/", views.action, name="action"),
     path("requests/<str:reference>/assign/", views.assign, name="assign"),
+    path("requests/<str:reference>/details/", views.edit_details, name="details"),
     path("requests/<str:reference>/questions/", views.edit_questions, name="questions"),
     path(
         "requests/<str:reference>/contributions/new/",

@@ -217,6 +217,33 @@ def assign(request, reference):
 
 
 @permissions.require(permissions.VIEW_STAFF_PAGES)
+def edit_details(request, reference):
+    case = _case(request, reference)
+    if not request.user.has_perm(permissions.HANDLE_REQUEST, case):
+        raise PermissionDenied("Only FOI officers edit a request.")
+    form = forms.DetailsForm(
+        _posted(request),
+        initial={
+            "subject": case.subject,
+            "regime": case.regime,
+            "requested_format": case.requested_format,
+        },
+    )
+    problem = None
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.edit_details(case, request.user, **form.cleaned_data)
+        except services.CaseworkError as refused:
+            problem = str(refused)
+        else:
+            messages.success(request, "Details saved.")
+            return redirect("casework:request", reference=case.reference)
+    return render(
+        request, "casework/details.html", {"case": case, "form": form, "problem": problem}
+    )
+
+
+@permissions.require(permissions.VIEW_STAFF_PAGES)
 def edit_questions(request, reference):
     case = _case(request, reference)
     if not request.user.has_perm(permissions.HANDLE_REQUEST, case):
