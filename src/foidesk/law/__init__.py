@@ -15,6 +15,14 @@ from foidesk.law.deadlines import (
     NonWorkingDayReceipt,
     deadline,
 )
+from foidesk.law.exemptions import Exemption, catalogue, exemption, for_regime
+from foidesk.law.refusals import (
+    PublicInterestTest,
+    QuestionDecision,
+    ResponseFacts,
+    outcome,
+    problems,
+)
 from foidesk.law.regimes import Regime
 
 __all__ = [
@@ -23,9 +31,18 @@ __all__ = [
     "ClockEvent",
     "Deadline",
     "Event",
+    "Exemption",
     "Nation",
     "NonWorkingDayReceipt",
     "Override",
+    "PublicInterestTest",
+    "QuestionDecision",
     "Regime",
+    "ResponseFacts",
+    "catalogue",
     "deadline",
+    "exemption",
+    "for_regime",
+    "outcome",
+    "problems",
 ]
