@@ -18,6 +18,8 @@ from foidesk.accounts.roles import Role
 from foidesk.casework import services
 from foidesk.casework.models import Authority, Request, ServiceArea
 from foidesk.config.generated import secret_in
+from foidesk.responses import services as responses
+from foidesk.responses import tables
 
 AUTHORITY = {
     "name": "London Borough of Barnet",
@@ -86,7 +88,8 @@ STATE_MIX = {
     "in_progress": 38,
     "awaiting_contributions": 36,
     "drafting": 26,
-    "awaiting_approval": 14,
+    "awaiting_approval": 10,
+    "awaiting_dispatch": 4,
     "responded": 30,
     "closed": 18,
     "withdrawn": 3,
@@ -126,7 +129,7 @@ def _load_staff(password):
 
 
 def _load_reference_case():
-    """Barnet's request as it stood when both service areas had been asked."""
+    """Barnet's request, answered as the council answered it on 14 February 2020."""
     officer = User.objects.get(username="officer")
     case = services.log_request(
         officer,
@@ -143,7 +146,7 @@ def _load_reference_case():
     services.take_action(case, officer, "start")
     questions = list(case.questions.all())
     for area in SERVICE_AREAS:
-        services.request_contribution(
+        asked = services.request_contribution(
             case,
             officer,
             ServiceArea.objects.get(name=area),
@@ -151,6 +154,134 @@ def _load_reference_case():
             instructions="Please answer for your service, one column for each system.",
             due_on=date(2020, 2, 7),
         )
+        contributor = User.objects.get(service_areas__name=area)
+        services.answer_contribution(asked, contributor, CONTRIBUTIONS[area])
+    services.take_action(case, officer, "draft")
+    _answer_as_barnet_did(case, officer)
+    services.take_action(case, officer, "submit_for_approval")
+    responses.approve(case, User.objects.get(username="approver"))
+    responses.mark_sent(case, officer, on=date(2020, 2, 14), method="email")
+
+
+CONTRIBUTIONS = {
+    "Adults Services": "Mosaic (Servelec HSE): case management and electronic document storage. "
+    "Around 415 users. Implemented 1 April 2017. 10-year contract, to 2023. Spend figures "
+    "attached, but they are commercially sensitive.",
+    "Family Services": "LiquidLogic, 350 users. Provided as part of the Capita contract, "
+    "which is published on Open Barnet.",
+}
+CAPITA_CONTRACT = "https://open.barnet.gov.uk/dataset/customer-and-support-group-csg-contract"
+# The reference letter's answers, question by question: (outcome, exemptions, answer, link).
+BARNET_ANSWERS = {
+    1: (
+        "released",
+        [],
+        "Adults: Mosaic is the case management system and is also used for electronic "
+        "document storage. The supplier is Servelec HSE.\n\nFamily Services use LiquidLogic.",
+        "",
+    ),
+    2: (
+        "released",
+        [],
+        "Adults: we currently have around 415 Mosaic users.\n\nFamily Services: LiquidLogic "
+        "has 350 users.",
+        "",
+    ),
+    3: (
+        "partly_released",
+        ["foia-43-2"],
+        "Adults: Mosaic was first implemented on 1st April 2017. We are withholding spend "
+        "details as this information is commercially sensitive.",
+        "",
+    ),
+    4: (
+        "published",
+        [],
+        "Adults: we have a 10 year contract for Mosaic which runs until 2023.\n\nFamily "
+        "Services: LiquidLogic is provided as part of the Capita contract, details of which "
+        "are published.",
+        CAPITA_CONTRACT,
+    ),
+}
+FACTORS_FOR = [
+    "Transparency",
+    "Legitimate public interest in understanding how public money is spent.",
+]
+FACTORS_AGAINST = [
+    "Necessity for the council to be able to negotiate the best deal with public money",
+    "Disclosing individually negotiated contract prices would be likely to harm the commercial "
+    "interests of the council and its contractors in a competitive market place and future "
+    "competitive procurement",
+]
+SPEND_YEARS = ["2014/15", "2015/16", "2016/17", "2017/18", "2018/19"]
+SPEND_ROWS = [
+    f"{kind} {year}"
+    for year in SPEND_YEARS
+    for kind in ["Licence fees", "Annual support", "Professional services"]
+]
+
+
+def _answer_as_barnet_did(case, officer):
+    for number, (outcome, exemptions, answer, link) in BARNET_ANSWERS.items():
+        responses.record_decision(
+            case,
+            officer,
+            number,
+            held="yes",
+            outcome=outcome,
+            answer=answer,
+            exemptions=exemptions,
+            published_at=link,
+        )
+    responses.record_exemption_use(
+        case,
+        officer,
+        "foia-43-2",
+        reasons="We are withholding spend details as this information is commercially sensitive.",
+        for_disclosure="\n".join(FACTORS_FOR),
+        for_withholding="\n".join(FACTORS_AGAINST),
+        conclusion="In all the circumstances of the case, the public interest in maintaining the "
+        "exemption outweighs the public interest in disclosing the information.",
+    )
+    responses.update_response(
+        case,
+        officer,
+        further_information="If you are interested in the data that the council holds you may "
+        "wish to visit Open Barnet, the council's data portal. This brings together all our "
+        "published datasets and other information of interest on one searchable database for "
+        "anyone, anywhere to access. [http://open.barnet.gov.uk/](http://open.barnet.gov.uk/)",
+        direct_marketing=True,
+    )
+    for sheet in _barnet_sheets():
+        responses.save_sheet(case, officer, sheet)
+
+
+def _barnet_sheets():
+    withheld = tables.Cell("withheld", exemption="section 43(2)")
+    adults_rows = ["System name", "Supplier", "Type", "Number of users", "First implemented"]
+    adults_values = [
+        "Mosaic",
+        "Servelec HSE",
+        "Case management and electronic document storage",
+        "Around 415",
+        "1 April 2017",
+    ]
+    rows = [*adults_rows, *SPEND_ROWS, "Contract length", "Contract end date"]
+    adults = {(row, 0): tables.Cell("value", value) for row, value in enumerate(adults_values)}
+    adults.update({(row, 0): withheld for row in range(len(adults_rows), len(rows) - 2)})
+    adults[(len(rows) - 2, 0)] = tables.Cell("value", "10 years")
+    adults[(len(rows) - 1, 0)] = tables.Cell("value", "2023")
+    published = tables.Cell("published", link=CAPITA_CONTRACT)
+    childrens = {
+        (0, 0): tables.Cell("value", "LiquidLogic"),
+        (1, 0): published,
+        (3, 0): tables.Cell("value", "350"),
+        **{(row, 0): published for row in range(len(adults_rows), len(rows))},
+    }
+    return [
+        tables.Sheet("Adults", ["Mosaic"], rows, adults),
+        tables.Sheet("Childrens", ["LiquidLogic"], rows, childrens),
+    ]
 
 
 def _generate_caseload(rng, count):
@@ -200,7 +331,8 @@ def _generate_case(rng, template, state, staff, today):
 
 def _path_to(state):
     """The actions that lead a new request to ``state``."""
-    answered = ["start", "contribute", "answer", "draft"]
+    answered = ["start", "contribute", "answer", "draft", "decide"]
+    approved = [*answered, "submit_for_approval", "approve"]
     return {
         "new": [],
         "awaiting_clarification": ["seek_clarification"],
@@ -209,8 +341,9 @@ def _path_to(state):
         "awaiting_contributions": ["start", "contribute"],
         "drafting": answered,
         "awaiting_approval": [*answered, "submit_for_approval"],
-        "responded": [*answered, "submit_for_approval", "approve"],
-        "closed": [*answered, "submit_for_approval", "approve", "close"],
+        "awaiting_dispatch": approved,
+        "responded": [*approved, "mark_sent"],
+        "closed": [*approved, "mark_sent", "close"],
         "withdrawn": ["withdraw"],
         "lapsed": ["seek_clarification", "lapse"],
     }[state]
@@ -225,6 +358,18 @@ def _take(step, case, staff, template, received_on, today):
         for asked in case.contributions.all():
             services.answer_contribution(
                 asked, staff[asked.service_area.name], "Answered from our records; see attached."
+            )
+    elif step == "decide":
+        for question in case.questions.all():
+            responses.record_decision(
+                case,
+                officer,
+                question.number,
+                held="yes",
+                outcome="released",
+                answer="The figures are in the attached workbook.",
+                exemptions=[],
+                published_at="",
             )
     elif step in {"seek_clarification", "fee_notice"}:
         services.take_action(case, officer, step, on=min(received_on + timedelta(days=2), today))

@@ -9,6 +9,7 @@ from foidesk.accounts.roles import Role
 from foidesk.casework import references, services, workflow
 from foidesk.casework.models import Authority, ClockEvent, Request, ServiceArea, TimelineEvent
 from foidesk.demo import REFERENCE_CASE
+from tests.helpers import answer_every_question
 
 pytestmark = pytest.mark.django_db
 
@@ -121,12 +122,28 @@ def test_every_transition_writes_the_timeline(barnet_case, officer):
     ]
 
 
-def test_only_an_approver_approves(barnet_case, officer, make_user):
+def test_only_an_approver_approves_and_then_it_is_sent(barnet_case, officer, make_user):
+    answer_every_question(barnet_case, officer)
     for action in ["start", "draft", "submit_for_approval"]:
         services.take_action(barnet_case, officer, action)
     with pytest.raises(PermissionDenied):
         services.take_action(barnet_case, officer, "approve")
     services.take_action(barnet_case, make_user("approver", Role.APPROVER), "approve")
+    assert Request.objects.get().state == workflow.State.AWAITING_DISPATCH
+    services.take_action(barnet_case, officer, "mark_sent")
+    assert Request.objects.get().state == workflow.State.RESPONDED
+
+
+def test_a_response_is_not_sent_without_approval_where_it_is_required(barnet_case, officer):
+    answer_every_question(barnet_case, officer)
+    for action in ["start", "draft"]:
+        services.take_action(barnet_case, officer, action)
+    with pytest.raises(workflow.TransitionRefused, match="send it for approval first"):
+        services.take_action(barnet_case, officer, "mark_sent")
+    authority = Authority.objects.get()
+    authority.approval_required = False
+    authority.save()
+    services.take_action(barnet_case, officer, "mark_sent")
     assert Request.objects.get().state == workflow.State.RESPONDED
 
 

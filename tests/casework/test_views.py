@@ -9,6 +9,7 @@ from foidesk.accounts.roles import Role
 from foidesk.casework import services
 from foidesk.casework.models import Contribution, Request, ServiceArea
 from foidesk.demo import REFERENCE_CASE
+from tests.helpers import answer_every_question
 
 pytestmark = pytest.mark.django_db
 
@@ -207,6 +208,7 @@ def test_an_extension_without_its_reason_is_refused(client, authority, team):
 
 def test_only_the_approver_sees_approve(client, authority, team):
     case = _logged(team["officer"])
+    answer_every_question(case, team["officer"])
     for action in ["start", "draft", "submit_for_approval"]:
         services.take_action(case, team["officer"], action)
     client.force_login(team["officer"])
@@ -221,7 +223,7 @@ def test_only_the_approver_sees_approve(client, authority, team):
     )
     client.post(f"/staff/requests/{case.reference}/actions/approve/")
     case.refresh_from_db()
-    assert case.state == "responded"
+    assert case.state == "awaiting_dispatch"
 
 
 def test_assigning_from_the_case_page(client, authority, team, make_user):
@@ -249,9 +251,11 @@ def test_the_caseload_counts_each_view(client, authority, team, time_machine):
     _logged(officer, received_at=datetime(2020, 2, 7, tzinfo=UTC))  # due in March
     services.take_action(overdue, officer, "start")
     done = _logged(officer)
+    answer_every_question(done, officer)
     for action in ["start", "draft", "submit_for_approval"]:
         services.take_action(done, officer, action)
     services.take_action(done, team["approver"], "approve")
+    services.take_action(done, officer, "mark_sent")
 
     client.force_login(officer)
     page = client.get("/staff/?view=open").content.decode()

@@ -63,6 +63,9 @@ class Authority(models.Model):
     reference_start = models.PositiveIntegerField(
         default=1_000_000, help_text="The first number of a new sequence."
     )
+    approval_required = models.BooleanField(
+        default=True, help_text="Responses are approved by an approver before they are sent."
+    )
     contribution_working_days = models.PositiveSmallIntegerField(
         default=10,
         help_text="Service areas are asked to answer within this many working days...",

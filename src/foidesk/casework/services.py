@@ -244,6 +244,7 @@ def take_action(request, actor, action_name, *, on=None, note=""):
     with transaction.atomic():
         locked = Request.objects.select_for_update().get(pk=request.pk)
         action = workflow.check(action_name, locked.state)
+        workflow.run_guards(action_name, locked)
         kind = CLOCK_ACTIONS.get(action_name)
         if kind is not None:
             _record_clock_event(locked, actor, kind, on or _today(), note)

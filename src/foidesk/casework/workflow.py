@@ -2,7 +2,12 @@
 
 DESIGN.md: new -> (awaiting_clarification | awaiting_fee)* -> in_progress ->
 awaiting_contributions -> drafting -> awaiting_approval -> responded -> closed, plus
-withdrawn and lapsed. Overdue is worked out from the deadline, never a state.
+withdrawn and lapsed. Between approval and sending the response is ready to send
+(the correspondence tool's awaiting dispatch). Overdue is worked out from the deadline,
+never a state.
+
+Other apps may add guards to an action (``guard``): checks that must pass before it is
+taken, such as a response that says all FOIA s.17 requires before it is approved.
 """
 
 from dataclasses import dataclass
@@ -20,6 +25,7 @@ class State(models.TextChoices):
     AWAITING_CONTRIBUTIONS = "awaiting_contributions", "Awaiting contributions"
     DRAFTING = "drafting", "Drafting"
     AWAITING_APPROVAL = "awaiting_approval", "Awaiting approval"
+    AWAITING_DISPATCH = "awaiting_dispatch", "Ready to send"
     RESPONDED = "responded", "Responded"
     CLOSED = "closed", "Closed"
     WITHDRAWN = "withdrawn", "Withdrawn"
@@ -36,6 +42,7 @@ OPEN_STATES = frozenset(
         State.AWAITING_CONTRIBUTIONS,
         State.DRAFTING,
         State.AWAITING_APPROVAL,
+        State.AWAITING_DISPATCH,
     }
 )
 WORKING_STATES = OPEN_STATES - {State.AWAITING_CLARIFICATION, State.AWAITING_FEE}
@@ -97,7 +104,7 @@ ACTIONS = {
             "approve",
             "Approve the response",
             frozenset({State.AWAITING_APPROVAL}),
-            State.RESPONDED,
+            State.AWAITING_DISPATCH,
             APPROVE,
         ),
         Action(
@@ -106,6 +113,12 @@ ACTIONS = {
             frozenset({State.AWAITING_APPROVAL}),
             State.DRAFTING,
             APPROVE,
+        ),
+        Action(
+            "mark_sent",
+            "Record the response as sent",
+            frozenset({State.DRAFTING, State.AWAITING_DISPATCH}),
+            State.RESPONDED,
         ),
         Action("close", "Close the case", frozenset({State.RESPONDED}), State.CLOSED),
         Action("withdraw", "Record as withdrawn", OPEN_STATES, State.WITHDRAWN),
@@ -121,6 +134,27 @@ ACTIONS = {
 
 class TransitionRefused(Exception):
     """An action that the request's state does not allow; the message says why."""
+
+
+_GUARDS = {}
+
+
+def guard(action_name):
+    """Register a check, ``check(request)``, to run before ``action_name`` is taken.
+
+    A check raises TransitionRefused, saying what must change first.
+    """
+
+    def register(check):
+        _GUARDS.setdefault(action_name, []).append(check)
+        return check
+
+    return register
+
+
+def run_guards(action_name, request):
+    for check in _GUARDS.get(action_name, []):
+        check(request)
 
 
 def find(action_name):

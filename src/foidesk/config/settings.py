@@ -49,6 +49,7 @@ INSTALLED_APPS = [
     "django_tasks_db",
     "foidesk.accounts",
     "foidesk.casework",
+    "foidesk.responses",
     "foidesk.api",
 ]
 
