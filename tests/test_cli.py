@@ -134,3 +134,46 @@ def test_token_create_prints_the_token_and_nothing_else(tmp_path, scratch_databa
     assert refused.returncode == 2
     assert refused.stdout == ""
     assert refused.stderr.strip() == "foidesk token create: there is no user called 'nobody'"
+
+
+def test_response_writes_the_letter_and_refuses_an_incomplete_one(tmp_path, scratch_database_url):
+    env = environment(tmp_path, scratch_database_url)
+    assert run("demo", "--load-only", env=env).returncode == 0
+    env["SECRET_KEY"] = (tmp_path / "secret_key").read_text().strip()
+
+    out = tmp_path / "5973764.docx"
+    made = run("response", "5973764", "--format", "docx", "--out", str(out), env=env)
+    assert made.returncode == 0, made.stderr
+    assert out.read_bytes().startswith(b"PK")
+    workbook = tmp_path / "answers.xlsx"
+    assert (
+        run("response", "5973764", "--format", "xlsx", "--out", str(workbook), env=env).returncode
+        == 0
+    )
+
+    # A drafting case of the demo's, its answers then blanked: released with nothing said.
+    blank_one = (
+        "from foidesk.casework.models import Request\n"
+        "from foidesk.responses.models import Decision\n"
+        "case = Request.objects.filter(state='drafting').first()\n"
+        "Decision.objects.filter(question__request=case).update(answer='')\n"
+        "print(case.reference)"
+    )
+    blanked = run("manage", "shell", "--no-imports", "-c", blank_one, env=env)
+    assert blanked.returncode == 0, blanked.stderr
+    drafting = blanked.stdout.strip().splitlines()[-1]
+    refused = run(
+        "response", drafting, "--format", "pdf", "--out", str(tmp_path / "x.pdf"), env=env
+    )
+    assert refused.returncode == 2
+    assert "the response is not complete" in refused.stderr
+    assert "- Q1" in refused.stderr
+    assert not (tmp_path / "x.pdf").exists()
+
+    unknown = run(
+        "response", "0000000", "--format", "pdf", "--out", str(tmp_path / "y.pdf"), env=env
+    )
+    assert unknown.returncode == 2
+    assert (
+        unknown.stderr.strip() == "foidesk response: there is no request with the reference 0000000"
+    )

@@ -86,6 +86,20 @@ def parser():
     )
     worker_cmd.set_defaults(run=worker)
 
+    response_cmd = commands.add_parser(
+        "response",
+        help="write a request's response: the letter or the answer tables",
+        description="Write the response to request REFERENCE as a file: the letter (html, "
+        "docx, pdf) or the answer tables (xlsx, ods, csv: a zip of one file a sheet). Exits "
+        "with status 2, listing what is missing, while the response is not complete.",
+    )
+    response_cmd.add_argument("reference", metavar="REFERENCE")
+    response_cmd.add_argument(
+        "--format", required=True, choices=["html", "docx", "pdf", "xlsx", "ods", "csv"]
+    )
+    response_cmd.add_argument("--out", required=True, metavar="PATH", help="the file to write")
+    response_cmd.set_defaults(run=response)
+
     token_cmd = commands.add_parser(
         "token",
         help="manage API tokens",
@@ -218,6 +232,31 @@ def worker(args):
     from foidesk import worker as background
 
     return background.run(batch=args.batch)
+
+
+def response(args):
+    _setup_django()
+    from foidesk.casework.models import Request
+    from foidesk.responses import services as responses
+
+    fail = _usage_error("foidesk response")
+    case = Request.objects.filter(reference=args.reference).first()
+    if case is None:
+        fail(f"there is no request with the reference {args.reference}")
+    missing = responses.problems(case)
+    if missing:
+        print("foidesk response: the response is not complete:", file=sys.stderr)
+        for problem in missing:
+            print(f"- {problem}", file=sys.stderr)
+        raise SystemExit(2)
+    if args.format in {"xlsx", "ods", "csv"}:
+        if not case.answer_sheets.exists():
+            fail(f"request {case.reference} has no answer tables")
+        body = responses.render_answers(case, args.format)
+    else:
+        body = responses.render_letter(case, args.format)
+    Path(args.out).write_bytes(body)
+    return 0
 
 
 def token(args):

@@ -159,7 +159,7 @@ def _load_reference_case():
     services.take_action(case, officer, "draft")
     _answer_as_barnet_did(case, officer)
     services.take_action(case, officer, "submit_for_approval")
-    responses.approve(case, User.objects.get(username="approver"))
+    services.take_action(case, User.objects.get(username="approver"), "approve")
     responses.mark_sent(case, officer, on=date(2020, 2, 14), method="email")
 
 

@@ -294,3 +294,83 @@ def test_a_token_is_made_only_for_staff(make_user, username, message):
     make_user("norole")
     with pytest.raises(tokens.TokenError, match=message):
         tokens.create(username)
+
+
+def test_putting_a_decision_answers_with_what_is_still_missing(call, officer_token):
+    reference = call("post", "/requests", officer_token, NEW_REQUEST).json()["reference"]
+    path = f"/requests/{reference}/questions/3/decision"
+    body = call(
+        "put",
+        path,
+        officer_token,
+        {"held": "yes", "decision": "withheld", "exemptions": ["foia-43-2"]},
+    ).json()
+    assert body["decision"] == "withheld"
+    assert body["exemptions"] == ["foia-43-2"]
+    assert any(problem.startswith("Q3") and "s.17(3)" in problem for problem in body["problems"])
+
+
+def test_a_decision_citing_another_laws_exemption_is_400(call, officer_token):
+    reference = call("post", "/requests", officer_token, NEW_REQUEST).json()["reference"]
+    response = call(
+        "put",
+        f"/requests/{reference}/questions/1/decision",
+        officer_token,
+        {"held": "yes", "decision": "withheld", "exemptions": ["eir-12-5-e"]},
+    )
+    assert response.status_code == 400
+    assert response.json()["detail"][0]["loc"] == ["body", "exemptions"]
+
+
+def test_a_decision_on_a_question_that_is_not_there_is_404(call, officer_token):
+    reference = call("post", "/requests", officer_token, NEW_REQUEST).json()["reference"]
+    response = call(
+        "put",
+        f"/requests/{reference}/questions/9/decision",
+        officer_token,
+        {"held": "yes", "decision": "released"},
+    )
+    assert response.status_code == 404
+
+
+def test_the_response_is_refused_until_complete_then_comes_in_every_format(
+    call, officer_token, make_user
+):
+    from foidesk import demo
+
+    reference = call("post", "/requests", officer_token, NEW_REQUEST).json()["reference"]
+    incomplete = call("get", f"/requests/{reference}/response?format=pdf", officer_token)
+    assert incomplete.status_code == 400
+    assert incomplete.json()["detail"][0]["loc"] == ["response"]
+
+    demo.load("pw", generated=0)
+    for kind, starts in [
+        ("html", b"<!DOCTYPE"),
+        ("docx", b"PK"),
+        ("pdf", b"%PDF"),
+        ("xlsx", b"PK"),
+        ("ods", b"PK"),
+        ("csv", b"PK"),
+    ]:
+        response = call("get", f"/requests/5973764/response?format={kind}", officer_token)
+        assert response.status_code == 200, kind
+        assert response.content.startswith(starts), kind
+    assert call("get", "/requests/5973764/response?format=rtf", officer_token).status_code == 400
+
+
+def test_a_contributor_cannot_read_the_response(call, officer_token, token_for):
+    reference = call("post", "/requests", officer_token, NEW_REQUEST).json()["reference"]
+    case = Request.objects.get(reference=reference)
+    area = ServiceArea.objects.create(name="Adults Services")
+    services.request_contribution(case, case.timeline.first().actor, area, case.questions.all())
+    contributor = token_for(Role.CONTRIBUTOR, service_areas=["Adults Services"])
+    assert call("get", f"/requests/{reference}/response", contributor).status_code == 403
+    assert (
+        call(
+            "put",
+            f"/requests/{reference}/questions/1/decision",
+            contributor,
+            {"held": "yes", "decision": "released"},
+        ).status_code
+        == 403
+    )

@@ -10,7 +10,7 @@ from datetime import date
 
 from django.core.exceptions import PermissionDenied
 from django.db.models import F
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from django.utils import timezone
 from ninja import NinjaAPI, Status
 from ninja.errors import AuthenticationError, ValidationError
@@ -21,6 +21,7 @@ from foidesk.api import schemas, tokens
 from foidesk.casework import services, workflow
 from foidesk.casework.models import Request
 from foidesk.casework.workflow import OPEN_STATES, State
+from foidesk.responses import services as responses
 
 PAGE_SIZE = 50
 # Each kind of event the API takes, as the casework action that records it.
@@ -230,3 +231,92 @@ def record_event(request, reference: str, payload: schemas.EventIn):
         field = "note" if payload.kind == "extension" and not payload.note.strip() else "date"
         return Status(400, problem(["body", field], str(refused)))
     return Status(200, _detail(request, _visible(request, reference)))
+
+
+RESPONSE_FORMATS = {
+    "html": "text/html; charset=utf-8",
+    "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    "pdf": "application/pdf",
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    "ods": "application/vnd.oasis.opendocument.spreadsheet",
+    "csv": "application/zip",
+}
+
+
+def _response_case(request, reference):
+    case = _visible(request, reference)
+    if not request.user.has_perm(permissions.VIEW_REQUESTER, case):
+        raise PermissionDenied("Only the FOI team and approvers see a response.")
+    return case
+
+
+@api.get(
+    "/requests/{reference}/response",
+    response={200: None, **PROBLEMS},
+    tags=["responses"],
+    openapi_extra={
+        "responses": {
+            200: {
+                "description": "The letter or the answer tables, as a file",
+                "content": {kind: {} for kind in RESPONSE_FORMATS.values()},
+            }
+        }
+    },
+)
+def get_response(request, reference: str, format: str = "html"):
+    """The response as a file: the letter (html, docx, pdf) or the answer tables (xlsx, ods,
+    csv as a zip). 400, listing what is missing, while the response is not complete."""
+    if format not in RESPONSE_FORMATS:
+        return Status(
+            400, problem(["query", "format"], f"Use one of: {', '.join(RESPONSE_FORMATS)}")
+        )
+    case = _response_case(request, reference)
+    missing = responses.problems(case)
+    if missing:
+        return Status(400, {"detail": [{"loc": ["response"], "msg": text} for text in missing]})
+    if format in {"xlsx", "ods", "csv"}:
+        if not case.answer_sheets.exists():
+            return Status(400, problem(["query", "format"], "This request has no answer tables."))
+        body = responses.render_answers(case, format)
+    else:
+        body = responses.render_letter(case, format)
+    return HttpResponse(body, content_type=RESPONSE_FORMATS[format])
+
+
+@api.put(
+    "/requests/{reference}/questions/{number}/decision",
+    response={200: schemas.DecisionOut, **PROBLEMS},
+    tags=["responses"],
+)
+def put_decision(request, reference: str, number: int, payload: schemas.DecisionIn):
+    """Record what is decided about one question; the answer lists what the response still
+    lacks, so a system can tell when it may be approved."""
+    case = _visible(request, reference)
+    if not case.questions.filter(number=number).exists():
+        return Status(404, problem(["path", "number"], f"Request {reference} has no Q{number}."))
+    try:
+        responses.record_decision(
+            case,
+            request.user,
+            number,
+            held=payload.held,
+            outcome=payload.decision,
+            answer=payload.answer,
+            exemptions=payload.exemptions,
+            published_at=payload.published_at,
+        )
+    except responses.ResponseError as refused:
+        return Status(400, problem(["body", "exemptions"], str(refused)))
+    decision = next(d for d in responses.decisions_of(case) if d.question.number == number)
+    return Status(
+        200,
+        {
+            "number": number,
+            "held": decision.held,
+            "decision": decision.outcome,
+            "answer": decision.answer,
+            "exemptions": decision.exemptions,
+            "published_at": decision.published_at,
+            "problems": responses.problems(case),
+        },
+    )

@@ -106,3 +106,21 @@ class Problem(Schema):
 
 class Problems(Schema):
     detail: list[Problem]
+
+
+class DecisionIn(Schema):
+    held: Literal["yes", "no", "partly"]
+    decision: Literal["released", "partly_released", "withheld", "not_held", "published", "ncnd"]
+    answer: str = ""
+    exemptions: list[str] = []
+    published_at: str = Field(default="", max_length=500)
+
+
+class DecisionOut(Schema):
+    number: int
+    held: str
+    decision: str
+    answer: str
+    exemptions: list[str]
+    published_at: str
+    problems: list[str]

@@ -169,6 +169,8 @@ def action(request, reference, name):
         raise Http404("There is no such action.") from None
     if not request.user.has_perm(chosen.permission, case):
         raise PermissionDenied("Your role does not allow this.")
+    if chosen.page:
+        return redirect(chosen.page, reference=case.reference)
     form_class = forms.ClockActionForm if name in CLOCK_ACTIONS else forms.NoteForm
     form = form_class(_posted(request), initial={"on": timezone.localdate()})
     problem = None

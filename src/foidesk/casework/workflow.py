@@ -61,6 +61,8 @@ class Action:
     from_states: frozenset
     to_state: State | None
     permission: str = HANDLE
+    # The page that takes this action, when it asks for more than a note.
+    page: str = ""
 
 
 ACTIONS = {
@@ -119,6 +121,7 @@ ACTIONS = {
             "Record the response as sent",
             frozenset({State.DRAFTING, State.AWAITING_DISPATCH}),
             State.RESPONDED,
+            page="responses:send",
         ),
         Action("close", "Close the case", frozenset({State.RESPONDED}), State.CLOSED),
         Action("withdraw", "Record as withdrawn", OPEN_STATES, State.WITHDRAWN),

@@ -15,6 +15,7 @@ urlpatterns = [
         name="deadline-calculator",
     ),
     path("staff/", include("foidesk.casework.urls")),
+    path("staff/requests/<str:reference>/response/", include("foidesk.responses.urls")),
     path("account/", include("foidesk.accounts.urls")),
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),

@@ -4,7 +4,6 @@ public interest tests, the answer tables, and the response letter's own parts.
 Exemptions are keys into foidesk.law's catalogue; the law about them lives there.
 """
 
-from django.conf import settings
 from django.db import models
 
 from foidesk.casework.models import Question, Request
@@ -102,10 +101,6 @@ class Response(models.Model):
     estimated_date = models.DateField(
         null=True, blank=True, help_text="When the public interest test will end (FOIA s.17(2))."
     )
-    approved_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
-    approved_at = models.DateTimeField(null=True, blank=True)
     sent_on = models.DateField(null=True, blank=True)
     sent_method = models.CharField(max_length=20, choices=Method.choices, blank=True)
 

@@ -14,7 +14,7 @@ from foidesk.casework import services as casework
 from foidesk.casework import workflow
 from foidesk.casework.models import ClockEvent
 from foidesk.law.dates import uk_date
-from foidesk.responses import letter, tables
+from foidesk.responses import documents, letter, tables
 from foidesk.responses.models import (
     AnswerSheet,
     Decision,
@@ -344,12 +344,25 @@ def _and(items):
     return ", ".join(items[:-1]) + " and " + items[-1]
 
 
-def approve(case, actor):
-    casework.take_action(case, actor, "approve")
-    response = response_of(case)
-    response.approved_by = actor
-    response.approved_at = timezone.now()
-    response.save(update_fields=["approved_by", "approved_at"])
+def render_letter(case, extension):
+    """The letter as ``extension`` (html, docx or pdf) bytes."""
+    composed = compose_letter(case)
+    if extension == "docx":
+        return documents.to_docx(composed)
+    if extension == "pdf":
+        return documents.to_pdf(composed)
+    return documents.html_page(composed).encode()
+
+
+def render_answers(case, extension):
+    """The answer tables as ``extension`` (xlsx, ods or csv, a zip of one file a sheet)."""
+    table = answer_table(case)
+    title = f"Answers to request {case.reference}"
+    if extension == "ods":
+        return tables.to_ods(table, title)
+    if extension == "csv":
+        return tables.to_csv_zip(table)
+    return tables.to_xlsx(table, title)
 
 
 def mark_sent(case, actor, *, on, method):

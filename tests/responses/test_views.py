@@ -1,0 +1,208 @@
+"""The response pages: decisions, exemptions, answer sheets, downloads and sending."""
+
+import io
+from datetime import UTC, datetime
+
+import pytest
+from django.core.files.storage import default_storage
+from openpyxl import load_workbook
+
+from foidesk import demo
+from foidesk.accounts.roles import Role
+from foidesk.casework import services as casework
+from foidesk.casework.models import Request, ServiceArea
+from foidesk.responses.models import Decision, ExemptionUse
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def officer(make_user):
+    return make_user("officer", Role.OFFICER)
+
+
+@pytest.fixture
+def case(authority, officer):
+    logged = casework.log_request(
+        officer,
+        regime="foi",
+        received_at=datetime(2020, 1, 17, 10, tzinfo=UTC),
+        subject="Social care systems",
+        body="1. Which systems?\n2. What did they cost?",
+        requester={"name": "Sam Requester", "email": "sam@example.com"},
+    )
+    for action in ["start", "draft"]:
+        casework.take_action(logged, officer, action)
+    return logged
+
+
+def url(case, path=""):
+    return f"/staff/requests/{case.reference}/response/{path}"
+
+
+def test_deciding_a_question_withholding_under_43_2_and_giving_the_test(client, case, officer):
+    """FOIA s.17(1) and (3): cite the exemption, then give the public interest test."""
+    client.force_login(officer)
+    client.post(
+        url(case, "questions/2/"),
+        {"held": "yes", "outcome": "withheld", "answer": "", "exemptions": ["foia-43-2"]},
+    )
+    assert Decision.objects.get(question__number=2).exemptions == ["foia-43-2"]
+    page = client.get(url(case)).content.decode()
+    assert "public interest test" in page
+    assert "Before this response can be approved or sent" in page
+
+    client.post(
+        url(case, "exemptions/foia-43-2/"),
+        {
+            "reasons": "Prices were negotiated individually.",
+            "for_disclosure": "Transparency\n- How public money is spent",
+            "for_withholding": "The council's negotiating position",
+            "conclusion": "The public interest favours withholding.",
+        },
+    )
+    use = ExemptionUse.objects.get()
+    assert use.for_disclosure == "Transparency\nHow public money is spent"
+    client.post(
+        url(case, "questions/1/"), {"held": "yes", "outcome": "released", "answer": "Mosaic."}
+    )
+    page = client.get(url(case)).content.decode()
+    assert "The response says everything the law requires of it." in page
+    assert "Factors in favour of withholding" in page
+
+
+def test_an_exemption_from_another_law_cannot_be_chosen(client, case, officer):
+    client.force_login(officer)
+    response = client.post(
+        url(case, "questions/1/"),
+        {"held": "yes", "outcome": "withheld", "exemptions": ["eir-12-5-e"]},
+    )
+    assert response.status_code == 200
+    assert "not one of the available choices" in response.content.decode()
+
+
+def test_an_incomplete_refusal_cannot_be_sent_for_approval_and_says_why(client, case, officer):
+    client.force_login(officer)
+    client.post(url(case, "questions/1/"), {"held": "yes", "outcome": "withheld", "exemptions": []})
+    response = client.post(f"/staff/requests/{case.reference}/actions/submit_for_approval/")
+    page = response.content.decode()
+    assert "The response is not ready yet" in page
+    assert "Q1" in page
+    assert Request.objects.get().state == "drafting"
+
+
+def test_adding_and_filling_an_answer_sheet(client, case, officer):
+    client.force_login(officer)
+    response = client.post(
+        url(case, "sheets/new/"),
+        {"name": "Adults", "columns": "Mosaic\n", "rows": "Supplier\nLicence fees 2018/19"},
+    )
+    sheet = case.answer_sheets.get()
+    assert response["Location"] == url(case, f"sheets/{sheet.pk}/")
+    client.post(
+        url(case, f"sheets/{sheet.pk}/"),
+        {"cell-0-0": "Servelec HSE", "cell-1-0": "Withheld (section 43(2))"},
+    )
+    sheet.refresh_from_db()
+    assert sheet.cells["0:0"] == {
+        "kind": "value",
+        "value": "Servelec HSE",
+        "exemption": "",
+        "link": "",
+    }
+    assert sheet.cells["1:0"]["kind"] == "withheld"
+    grid = client.get(url(case, f"sheets/{sheet.pk}/")).content.decode()
+    assert 'value="Withheld (section 43(2))"' in grid
+
+    workbook = load_workbook(io.BytesIO(client.get(url(case, "answers.xlsx")).content))
+    assert workbook["Adults"]["B3"].value == "Withheld (section 43(2))"
+
+
+def test_uploading_a_csv_sheet(client, case, officer):
+    client.force_login(officer)
+    csv = io.BytesIO(b",Mosaic\nSupplier,Servelec HSE\nUsers,415\n")
+    csv.name = "Adults.csv"
+    response = client.post(url(case, "sheets/upload/"), {"workbook": csv})
+    assert response.status_code == 302
+    sheet = case.answer_sheets.get()
+    assert (sheet.name, sheet.columns, sheet.rows) == ("Adults", ["Mosaic"], ["Supplier", "Users"])
+
+
+def test_a_file_that_cannot_be_read_is_explained_and_kept(client, case, officer):
+    client.force_login(officer)
+    junk = io.BytesIO(b"%PDF-1.7 not a spreadsheet")
+    junk.name = "answers.xlsx"
+    page = client.post(url(case, "sheets/upload/"), {"workbook": junk}).content.decode()
+    assert "There is a problem" in page
+    assert "The file is kept as uploads/" in page
+    kept = page.split("The file is kept as ")[1].split(".)")[0]
+    with default_storage.open(kept) as stored:
+        assert stored.read() == b"%PDF-1.7 not a spreadsheet"
+    assert not case.answer_sheets.exists()
+
+
+@pytest.mark.parametrize(
+    ("extension", "starts"),
+    [("docx", b"PK"), ("pdf", b"%PDF"), ("html", b"<!DOCTYPE html>")],
+)
+def test_the_letter_downloads(client, authority, make_user, extension, starts):
+    demo.load("pw-for-tests", generated=0)
+    client.force_login(make_user("officer2", Role.OFFICER))
+    response = client.get(f"/staff/requests/5973764/response/letter.{extension}")
+    assert response.status_code == 200
+    assert response.content.startswith(starts)
+    assert "5973764-response" in response["Content-Disposition"]
+
+
+def test_recording_the_response_as_sent(client, case, officer, make_user):
+    client.force_login(officer)
+    client.post(
+        url(case, "questions/1/"), {"held": "yes", "outcome": "released", "answer": "Mosaic."}
+    )
+    client.post(
+        url(case, "questions/2/"),
+        {"held": "no", "outcome": "not_held", "answer": "We do not hold this information."},
+    )
+    casework.take_action(case, officer, "submit_for_approval")
+    casework.take_action(case, make_user("approver", Role.APPROVER), "approve")
+    response = client.post(
+        url(case, "send/"), {"on-day": "14", "on-month": "2", "on-year": "2020", "method": "email"}
+    )
+    assert response["Location"] == f"/staff/requests/{case.reference}/"
+    case.refresh_from_db()
+    assert case.state == "responded"
+    assert case.response.sent_on.isoformat() == "2020-02-14"
+
+
+def test_the_generic_action_page_hands_sending_to_the_send_page(client, case, officer):
+    client.force_login(officer)
+    response = client.get(f"/staff/requests/{case.reference}/actions/mark_sent/")
+    assert response["Location"] == url(case, "send/")
+
+
+# Who may see and change a response: 200 shown, 403 refused, 404 hidden.
+PAGES = ["", "questions/1/", "details/", "letter.html", "send/"]
+MATRIX = {
+    Role.OFFICER: [200, 200, 200, 200, 200],
+    Role.APPROVER: [200, 403, 403, 200, 403],
+    "contributor, asked": [403, 403, 403, 403, 403],
+    "contributor, not asked": [404, 404, 404, 404, 404],
+}
+
+
+@pytest.mark.parametrize("who", MATRIX)
+def test_response_permission_matrix(client, case, officer, make_user, who):
+    area = ServiceArea.objects.create(name="Adults Services")
+    ServiceArea.objects.create(name="Family Services")
+    casework.request_contribution(case, officer, area, case.questions.all())
+    case.refresh_from_db()
+    if who == Role.OFFICER:
+        user = officer
+    elif who == Role.APPROVER:
+        user = make_user("approver", Role.APPROVER)
+    else:
+        areas = ["Adults Services"] if who == "contributor, asked" else ["Family Services"]
+        user = make_user("contributor", Role.CONTRIBUTOR, service_areas=areas)
+    client.force_login(user)
+    got = [client.get(url(case, page)).status_code for page in PAGES]
+    assert got == MATRIX[who]
