@@ -30,7 +30,10 @@ def test_the_response_pages_pass_axe(page, live_server, barnet, axe):
         axe(page)
     page.goto(base)
     page.get_by_role("link", name="Adults").click()
-    assert page.get_by_label("Licence fees 2014/15, Mosaic").input_value() == "Withheld (section 43(2))"
+    assert (
+        page.get_by_label("Licence fees 2014/15, Mosaic").input_value()
+        == "Withheld (section 43(2))"
+    )
     axe(page)
 
 

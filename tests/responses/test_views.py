@@ -68,6 +68,7 @@ def test_deciding_a_question_withholding_under_43_2_and_giving_the_test(client, 
     )
     page = client.get(url(case)).content.decode()
     assert "The response says everything the law requires of it." in page
+    assert "Partially withheld" in page
     assert "Factors in favour of withholding" in page
 
 

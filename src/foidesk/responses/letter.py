@@ -81,3 +81,75 @@ def compose(context, texts):
         title=f"Response to request {context['reference']}",
         blocks=markup.parse("\n\n".join(parts)),
     )
+
+
+def sample_context():
+    """A made-up response with one of everything, to try a block's wording on."""
+    return {
+        "authority": {
+            "name": "Example Council",
+            "team_name": "Information Management Team",
+            "postal_address": "1 Town Hall Square, Exampleton, EX1 1AA",
+            "address_lines": ["1 Town Hall Square", "Exampleton", "EX1 1AA"],
+            "email": "foi@example.gov.uk",
+        },
+        "reference": "1234567",
+        "letter_date": "14 February 2020",
+        "received_on": "17 January 2020",
+        "request_paragraphs": [
+            "Please tell me:",
+            "1. Which systems do you use?",
+            "2. What did they cost?",
+        ],
+        "regime_title": "Freedom of Information Act 2000",
+        "held": "yes",
+        "questions": [
+            {
+                "number": 1,
+                "text": "Which systems do you use?",
+                "answer": "Mosaic.",
+                "outcome": "released",
+                "citations": "",
+                "published_at": "",
+            },
+            {
+                "number": 2,
+                "text": "What did they cost?",
+                "answer": "",
+                "outcome": "withheld",
+                "citations": "section 43(2)",
+                "published_at": "",
+            },
+        ],
+        "exemptions": [
+            {
+                "key": "foia-43-2",
+                "heading": "Section 43(2): Commercial interests",
+                "citation": "section 43(2)",
+                "title": "Commercial interests",
+                "kind": "qualified",
+                "noun": "exemption",
+                "procedural": False,
+                "wording": "Disclosure would be likely to prejudice commercial interests.",
+                "reasons": "The prices were negotiated individually.",
+                "public_interest_test": True,
+                "for_disclosure": ["Transparency"],
+                "for_withholding": ["The council's negotiating position"],
+                "conclusion": "The public interest favours withholding the information.",
+                "questions": "Q2",
+            }
+        ],
+        "workbook": "1234567-answers.xlsx",
+        "further_information": "Our data portal: [data.example.gov.uk](https://data.example.gov.uk)",
+        "advice_and_assistance": "You could narrow your request to one year.",
+        "direct_marketing": True,
+        "scotland": False,
+    }
+
+
+def preview(key, text):
+    """The block ``key`` written with ``text``, on the sample response, as HTML."""
+    context = sample_context()
+    if key == "exemption":
+        context = {**context, "use": context["exemptions"][0]}
+    return markup.to_html(markup.parse(render_block(key, text, context)))

@@ -244,6 +244,24 @@ def outcome(case):
     return law.outcome(facts(case))
 
 
+OUTCOME_LABELS = {
+    "granted_in_full": "Granted in full",
+    "partially_withheld": "Partially withheld",
+    "withheld_in_full": "Withheld in full",
+    "not_held": "Information not held",
+    "refused_cost": "Refused on cost (s.12)",
+    "refused_vexatious": "Refused as vexatious (s.14(1))",
+    "refused_repeated": "Refused as repeated (s.14(2))",
+}
+
+
+def outcome_label(case):
+    """The outcome as official statistics name it, once the response is complete."""
+    if case.regime == "sar" or problems(case):
+        return ""
+    return OUTCOME_LABELS[outcome(case)]
+
+
 def compose_letter(case, letter_date=None):
     """The response letter, from the case's decisions, in the authority's wording."""
     return letter.compose(_context(case, letter_date), _block_texts())

@@ -77,6 +77,7 @@ def overview(request, reference):
             "catalogue": catalogue,
             "sheets": case.answer_sheets.all(),
             "problems": services.problems(case),
+            "outcome": services.outcome_label(case),
             "letter": composed,
             "letter_problem": problem,
             "edits": request.user.has_perm(permissions.HANDLE_REQUEST, case),

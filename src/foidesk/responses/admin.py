@@ -1,0 +1,71 @@
+from django import forms
+from django.contrib import admin
+from django.utils.html import format_html
+from django.utils.safestring import mark_safe
+
+from foidesk import law
+from foidesk.responses import letter
+from foidesk.responses.models import LetterBlock, LocalWording
+
+
+class LetterBlockForm(forms.ModelForm):
+    key = forms.ChoiceField(choices=letter.ORDER)
+
+    class Meta:
+        model = LetterBlock
+        fields = ["key", "text"]
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("key") and cleaned.get("text"):
+            try:
+                letter.preview(cleaned["key"], cleaned["text"])
+            except letter.LetterError as problem:
+                raise forms.ValidationError(str(problem)) from None
+        return cleaned
+
+
+@admin.register(LetterBlock)
+class LetterBlockAdmin(admin.ModelAdmin):
+    """The authority's own wording for a block of the response letter, with a preview.
+
+    A block is refused if it cannot be written on a sample response, so a letter never
+    fails to render because of it.
+    """
+
+    form = LetterBlockForm
+    list_display = ["key", "updated_at"]
+    readonly_fields = ["shipped_wording", "preview"]
+    fields = ["key", "text", "preview", "shipped_wording"]
+
+    @admin.display(description="Preview, on a made-up response")
+    def preview(self, block):
+        if not block.pk:
+            return "Save to see a preview."
+        try:
+            return mark_safe(letter.preview(block.key, block.text))  # noqa: S308 (escaped by markup)
+        except letter.LetterError as problem:
+            return str(problem)
+
+    @admin.display(description="Wording foidesk ships, to start from")
+    def shipped_wording(self, block):
+        key = block.key or letter.BLOCK_KEYS[0]
+        return format_html("<pre>{}</pre>", letter.default_text(key))
+
+
+class LocalWordingForm(forms.ModelForm):
+    exemption = forms.ChoiceField(
+        choices=[(e.key, f"{e.act}: {e.citation} ({e.title})") for e in law.catalogue()]
+    )
+
+    class Meta:
+        model = LocalWording
+        fields = ["exemption", "wording"]
+
+
+@admin.register(LocalWording)
+class LocalWordingAdmin(admin.ModelAdmin):
+    """The authority's own sentences for an exemption, in place of foidesk's."""
+
+    form = LocalWordingForm
+    list_display = ["exemption", "wording"]
