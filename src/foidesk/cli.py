@@ -86,6 +86,36 @@ def parser():
     )
     worker_cmd.set_defaults(run=worker)
 
+    receive_cmd = commands.add_parser(
+        "mail-receive",
+        help="take incoming email over SMTP until stopped",
+        description="Listen for email over SMTP on HOST:PORT. Each message is stored as it "
+        "came, then logged as a new request, added to its case, or kept for an officer.",
+    )
+    receive_cmd.add_argument(
+        "--host", default="127.0.0.1", help="address to listen on (%(default)s)"
+    )
+    receive_cmd.add_argument(
+        "--port", type=int, default=8025, help="port to listen on (%(default)s)"
+    )
+    receive_cmd.set_defaults(run=mail_receive)
+
+    poll_cmd = commands.add_parser(
+        "mail-poll",
+        help="fetch new email from an IMAP mailbox, once",
+        description="Fetch the messages in the IMAP folder (FOIDESK_IMAP_* settings), store "
+        "and read each, and move it to the processed folder. Run it from cron or a timer.",
+    )
+    poll_cmd.set_defaults(run=mail_poll)
+
+    import_cmd = commands.add_parser(
+        "import-eml",
+        help="read email saved as .eml files",
+        description="Store and read each FILE as an email received now.",
+    )
+    import_cmd.add_argument("files", metavar="FILE", nargs="+")
+    import_cmd.set_defaults(run=import_eml)
+
     response_cmd = commands.add_parser(
         "response",
         help="write a request's response: the letter or the answer tables",
@@ -256,6 +286,49 @@ def response(args):
     else:
         body = responses.render_letter(case, args.format)
     Path(args.out).write_bytes(body)
+    return 0
+
+
+def mail_receive(args):
+    import threading
+
+    _setup_django()
+    from foidesk.intake import smtp
+
+    server = smtp.listener(args.host, args.port)
+    server.start()
+    print(f"Receiving email on {args.host}:{args.port} (Ctrl+C stops)", flush=True)
+    try:
+        with contextlib.suppress(KeyboardInterrupt):
+            threading.Event().wait()
+    finally:
+        server.stop()
+    return 0
+
+
+def mail_poll(args):
+    _setup_django()
+    from foidesk.intake import imap
+
+    try:
+        fetched = imap.poll()
+    except imap.MailboxError as problem:
+        _fail(f"foidesk mail-poll: {problem}")
+    print(f"{fetched} message(s) fetched")
+    return 0
+
+
+def import_eml(args):
+    _setup_django()
+    from foidesk.intake import services as intake
+
+    for name in args.files:
+        path = Path(name)
+        if not path.is_file():
+            _usage_error("foidesk import-eml")(f"{name} is not a file")
+        message = intake.receive(path.read_bytes(), "file")
+        where = f" ({message.request.reference})" if message.request else ""
+        print(f"{name}: {message.get_outcome_display()}{where}")
     return 0
 
 

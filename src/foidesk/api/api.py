@@ -21,6 +21,8 @@ from foidesk.api import schemas, tokens
 from foidesk.casework import services, workflow
 from foidesk.casework.models import Request
 from foidesk.casework.workflow import OPEN_STATES, State
+from foidesk.intake import services as intake
+from foidesk.intake.models import InboundMessage, IntakeProblem
 from foidesk.responses import services as responses
 
 PAGE_SIZE = 50
@@ -319,4 +321,64 @@ def put_decision(request, reference: str, number: int, payload: schemas.Decision
             "published_at": decision.published_at,
             "problems": responses.problems(case),
         },
+    )
+
+
+# The largest message the API takes: the size the SMTP listener takes.
+MAX_EMAIL_BYTES = 2 * 25 * 1024 * 1024
+
+
+@api.post(
+    "/intake/email",
+    response={202: schemas.IntakeOut, 413: schemas.Problems, **PROBLEMS},
+    tags=["intake"],
+    openapi_extra={
+        "requestBody": {
+            "content": {"message/rfc822": {"schema": {"type": "string", "format": "binary"}}},
+            "required": True,
+        }
+    },
+)
+def intake_email(request):
+    """An email for foidesk, as raw RFC 822 bytes in the body: stored first, then read.
+    202 with the reference of the request it became or joined, or the problem's id."""
+    if not request.user.has_perm(permissions.HANDLE_REQUEST):
+        raise PermissionDenied("Only FOI officers' tokens may hand in email.")
+    raw = request.body
+    if not raw:
+        return Status(400, problem(["body"], "Send the email's raw bytes as the request body."))
+    if len(raw) > MAX_EMAIL_BYTES:
+        return Status(413, problem(["body"], "The email is larger than 50 MB."))
+    message = intake.receive(raw, InboundMessage.Channel.API)
+    problem_id = message.problem.pk if message.outcome == InboundMessage.Outcome.PROBLEM else None
+    return Status(
+        202,
+        {
+            "reference": message.request.reference if message.request else None,
+            "problem_id": problem_id,
+            "outcome": message.outcome,
+        },
+    )
+
+
+@api.get(
+    "/intake/problems", response={200: list[schemas.IntakeProblemOut], **PROBLEMS}, tags=["intake"]
+)
+def intake_problems(request):
+    """Messages waiting for an officer, oldest first."""
+    if not request.user.has_perm(permissions.HANDLE_REQUEST):
+        raise PermissionDenied("Only FOI officers see messages to check.")
+    waiting = IntakeProblem.objects.filter(resolved_at__isnull=True).select_related("message")
+    return Status(
+        200,
+        [
+            {
+                "id": item.pk,
+                "received_at": item.message.received_at,
+                "reason": item.reason,
+                "channel": item.message.channel,
+                "size": item.message.size,
+            }
+            for item in waiting.order_by("created_at")
+        ],
     )

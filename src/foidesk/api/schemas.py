@@ -124,3 +124,17 @@ class DecisionOut(Schema):
     exemptions: list[str]
     published_at: str
     problems: list[str]
+
+
+class IntakeOut(Schema):
+    reference: str | None = None
+    problem_id: int | None = None
+    outcome: str
+
+
+class IntakeProblemOut(Schema):
+    id: int
+    received_at: datetime
+    reason: str
+    channel: str
+    size: int

@@ -4,7 +4,7 @@ from django import forms
 from django.utils import timezone
 
 from foidesk.casework.models import REGIMES, Channel, Question, ServiceArea
-from foidesk.config.forms import DateInputField
+from foidesk.config.forms import DateInputField, require_reply_address
 
 CALCULATOR_REGIMES = [
     ("foi", "Freedom of Information Act 2000"),
@@ -96,16 +96,12 @@ class LogRequestForm(forms.Form):
 
     def clean(self):
         cleaned = super().clean()
-        no_address = not cleaned.get("requester_address", "").strip()
-        if (
-            not cleaned.get("requester_email")
-            and no_address
-            and "requester_email" not in self.errors
-        ):
-            self.add_error(
-                "requester_email",
-                "Give an email address or a postal address, so the response can be sent",
-            )
+        require_reply_address(
+            self,
+            "requester_email",
+            "requester_address",
+            "Give an email address or a postal address, so the response can be sent",
+        )
         return cleaned
 
     def received_at(self):

@@ -25,6 +25,9 @@ from foidesk.casework.questions import split_questions
 from foidesk.law.dates import show, uk_date
 
 UNCONFIGURED_AUTHORITY_NAME = "Your authority"
+# The actor when foidesk itself acts, e.g. logging a request that came by email. Only
+# trusted internal callers pass it; every view and API call passes a signed-in user.
+SYSTEM = None
 
 
 class CaseworkError(Exception):
@@ -78,6 +81,8 @@ def record(request, actor, kind, description):
 
 
 def _require(actor, permission, obj=None):
+    if actor is SYSTEM:
+        return
     if not actor.has_perm(permission, obj):
         raise PermissionDenied("Your role does not allow this.")
 
@@ -94,11 +99,13 @@ def log_request(
     channel="email",
     requested_format="",
     reference=None,
+    acknowledge=False,
 ):
     """Log a new request; its text is split into questions and its deadline worked out.
 
     ``requester`` is a dict of Requester fields. ``reference`` is for importing a case
-    that already has one; otherwise the authority's scheme gives the next.
+    that already has one; otherwise the authority's scheme gives the next. With
+    ``acknowledge`` the requester is told the reference and the due date.
     """
     _require(actor, permissions.LOG_REQUEST)
     authority = current_authority()
@@ -131,6 +138,7 @@ def log_request(
         f"Request logged ({request.get_channel_display().lower()}), received "
         f"{show(uk_date(received_at))}, under the {law.Regime(regime).rules.title}",
     )
+    workflow.run_after("logged", request, actor, notify=acknowledge)
     return request
 
 
@@ -234,11 +242,12 @@ CLOCK_ACTIONS = {
 }
 
 
-def take_action(request, actor, action_name, *, on=None, note=""):
+def take_action(request, actor, action_name, *, on=None, note="", notify=False):
     """Take a workflow action; clock actions record their event on ``on`` (default today).
 
-    Raises TransitionRefused or CaseworkError with a message for the person, and
-    PermissionDenied when the actor's role does not allow the action.
+    With ``notify`` the requester is told (by email, where they gave an address). Raises
+    TransitionRefused or CaseworkError with a message for the person, and PermissionDenied
+    when the actor's role does not allow the action.
     """
     _require(actor, workflow.find(action_name).permission, request)
     with transaction.atomic():
@@ -259,6 +268,7 @@ def take_action(request, actor, action_name, *, on=None, note=""):
                 f"{action.label}: {before} → {workflow.State(locked.state).label}"
                 + (f". {note}" if note and kind is None else ""),
             )
+        workflow.run_after(action_name, locked, actor, on=on, note=note, notify=notify)
     request.state, request.due_on = locked.state, locked.due_on
     return request
 

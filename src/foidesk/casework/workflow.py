@@ -160,6 +160,25 @@ def run_guards(action_name, request):
         check(request)
 
 
+_AFTER = {}
+
+
+def after(action_name):
+    """Register ``then(request, actor, **details)`` to run once ``action_name`` is taken;
+    "logged" runs after a new request is logged. Email to the requester hangs on these."""
+
+    def register(then):
+        _AFTER.setdefault(action_name, []).append(then)
+        return then
+
+    return register
+
+
+def run_after(action_name, request, actor, **details):
+    for then in _AFTER.get(action_name, []):
+        then(request, actor, **details)
+
+
 def find(action_name):
     """The Action called ``action_name``; TransitionRefused if there is none."""
     if action_name not in ACTIONS:

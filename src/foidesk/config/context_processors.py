@@ -16,6 +16,8 @@ def navigation(request):
     items = []
     if user.has_perm(permissions.VIEW_STAFF_PAGES):
         items.append({"href": reverse("casework:home"), "text": "Casework"})
+    if user.has_perm(permissions.HANDLE_REQUEST):
+        items.append({"href": reverse("intake:problems"), "text": "Messages to check"})
     if user.has_perm(permissions.USE_ADMIN_SITE):
         items.append({"href": reverse("admin:index"), "text": "Administration"})
     for item in items:

@@ -108,3 +108,15 @@ def mailers(env, data_dir):
             },
         }
     }
+
+
+def imap(env):
+    """The IMAP mailbox requests may be fetched from (empty host: none)."""
+    return {
+        "host": env.get("FOIDESK_IMAP_HOST", "").strip(),
+        "port": number(env, "FOIDESK_IMAP_PORT", 993),
+        "user": env.get("FOIDESK_IMAP_USER", ""),
+        "password": env.get("FOIDESK_IMAP_PASSWORD", ""),
+        "folder": env.get("FOIDESK_IMAP_FOLDER", "INBOX"),
+        "processed_folder": env.get("FOIDESK_IMAP_PROCESSED_FOLDER", "foidesk-processed"),
+    }

@@ -43,6 +43,14 @@ def error_message(bound_field):
     return {"text": " ".join(str(message) for message in bound_field.errors)}
 
 
+def require_reply_address(form, email_field, address_field, message):
+    """A requester must give somewhere to send the response: an email or a postal address."""
+    cleaned = form.cleaned_data
+    no_address = not cleaned.get(address_field, "").strip()
+    if not cleaned.get(email_field) and no_address and email_field not in form.errors:
+        form.add_error(email_field, message)
+
+
 def radio_items(bound_field, hints=None):
     """The ``items`` of ``govukRadios`` for a choice field, ids matching the error summary."""
     hints = hints or {}

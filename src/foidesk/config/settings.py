@@ -50,6 +50,7 @@ INSTALLED_APPS = [
     "foidesk.accounts",
     "foidesk.casework",
     "foidesk.responses",
+    "foidesk.intake",
     "foidesk.api",
 ]
 
@@ -146,6 +147,8 @@ STORAGES = {
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 
 MAILERS = environment.mailers(env, DATA_DIR)
+# A mailbox that `foidesk mail-poll` fetches requests from, over TLS.
+IMAP = environment.imap(env)
 DEFAULT_FROM_EMAIL = env.get("DEFAULT_FROM_EMAIL", "foidesk@localhost")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 

@@ -17,6 +17,7 @@ urlpatterns = [
     path("staff/", include("foidesk.casework.urls")),
     path("staff/requests/<str:reference>/response/", include("foidesk.responses.urls")),
     path("account/", include("foidesk.accounts.urls")),
+    path("", include("foidesk.intake.urls")),
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),
 ]

@@ -13,6 +13,8 @@ from foidesk.accounts import permissions
 from foidesk.casework import services as casework
 from foidesk.casework import workflow
 from foidesk.casework.models import ClockEvent
+from foidesk.intake import outgoing
+from foidesk.intake.models import Correspondence
 from foidesk.law.dates import uk_date
 from foidesk.responses import documents, letter, tables
 from foidesk.responses.models import (
@@ -391,6 +393,35 @@ def mark_sent(case, actor, *, on, method):
         response.sent_on = on
         response.sent_method = method
         response.save(update_fields=["sent_on", "sent_method"])
+
+
+DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def send_by_email(case, actor):
+    """Email the response to the requester: the letter as the body, with the letter as DOCX
+    and PDF and any answer tables as XLSX attached; then it is recorded as sent today."""
+    today = timezone.localdate()
+    with transaction.atomic():
+        mark_sent(case, actor, on=today, method=Response.Method.EMAIL)
+        composed = compose_letter(case, letter_date=today)
+        text, html = documents.email_bodies(composed)
+        files = [
+            (f"{case.reference}-response.docx", DOCX, documents.to_docx(composed)),
+            (f"{case.reference}-response.pdf", "application/pdf", documents.to_pdf(composed)),
+        ]
+        if case.answer_sheets.exists():
+            files.append((f"{workbook_name(case)}.xlsx", XLSX, render_answers(case, "xlsx")))
+        return outgoing.send(
+            case,
+            Correspondence.Kind.RESPONSE,
+            subject=f"Response to your request for information – our ref: {case.reference}",
+            text=text,
+            html=html,
+            files=files,
+            actor=actor,
+        )
 
 
 @workflow.guard("submit_for_approval")

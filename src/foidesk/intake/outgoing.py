@@ -1,0 +1,170 @@
+"""Email to requesters: recorded on the case first, then sent by a background task.
+
+Each message is Correspondence with its own Message-ID, so a reply finds its case. A
+failure the mail server calls temporary (4xx, a dropped connection) is tried again with
+growing pauses; a permanent one (5xx, a refused address) is shown on the case for an
+officer to act on, for instance by sending the letter by post.
+"""
+
+import logging
+import smtplib
+from datetime import timedelta
+from email.utils import make_msgid
+
+from django.conf import settings
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
+from django.core.mail import EmailMultiAlternatives, mailers
+from django.db import transaction
+from django.tasks import task
+from django.template.loader import render_to_string
+from django.utils import timezone
+
+from foidesk.casework import services as casework
+from foidesk.intake.models import Attachment, Correspondence
+
+logger = logging.getLogger(__name__)
+
+# Pauses before each new attempt at a message the mail server turned away for now.
+RETRY_AFTER = [
+    timedelta(minutes=1),
+    timedelta(minutes=5),
+    timedelta(minutes=30),
+    timedelta(hours=2),
+]
+
+
+class OutgoingError(Exception):
+    """A message that cannot be sent as asked; the message says why and what to do."""
+
+
+def message_id():
+    """A new Message-ID, lower-cased: replies are matched on the lower-cased form."""
+    domain = settings.DEFAULT_FROM_EMAIL.rpartition("@")[2] or "foidesk.invalid"
+    return make_msgid(domain=domain).lower()
+
+
+def send(case, kind, *, subject, text, html="", files=(), actor=None):
+    """Queue an email to the requester; ``files`` are (filename, content_type, bytes)."""
+    recipient = case.requester.email if case.requester else ""
+    if not recipient:
+        raise OutgoingError(
+            "The requester gave no email address: send this by post, then record it."
+        )
+    with transaction.atomic():
+        sent = Correspondence.objects.create(
+            request=case,
+            direction=Correspondence.Direction.OUT,
+            kind=kind,
+            subject=subject,
+            sender=settings.DEFAULT_FROM_EMAIL,
+            recipient=recipient,
+            body=text,
+            body_html=html,
+            message_id=message_id(),
+            status=Correspondence.Status.QUEUED,
+            sent_by=actor,
+        )
+        for filename, content_type, data in files:
+            stored = default_storage.save(
+                f"outgoing/{case.reference}/{sent.pk}/{filename}", ContentFile(data)
+            )
+            Attachment.objects.create(
+                correspondence=sent,
+                filename=filename,
+                content_type=content_type,
+                size=len(data),
+                stored_as=stored,
+            )
+        casework.record(case, actor, "email", f"{sent.get_kind_display()} queued to send by email")
+        transaction.on_commit(lambda: deliver.enqueue(sent.pk))
+    return sent
+
+
+def send_templated(case, kind, template, context, *, actor=None, subject=None, files=()):
+    """Send ``casework/email/<template>.txt`` with the case's reference in its subject."""
+    full = {"case": case, "authority": casework.current_authority(), **context}
+    text = render_to_string(f"intake/email/{template}.txt", full)
+    subject = subject or f"Your request for information – our ref: {case.reference}"
+    return send(case, kind, subject=subject, text=text, actor=actor, files=files)
+
+
+@task
+def deliver(correspondence_id):
+    """Hand one queued message to the mail server, or plan the next attempt."""
+    sent = Correspondence.objects.select_related("request").get(pk=correspondence_id)
+    if sent.status not in {Correspondence.Status.QUEUED, Correspondence.Status.RETRYING}:
+        return sent.status
+    sent.attempts += 1
+    try:
+        mailers.default.send_messages([_email(sent)])
+    except (smtplib.SMTPRecipientsRefused, smtplib.SMTPSenderRefused) as refused:
+        _failed(sent, f"The mail server refused the address: {refused}")
+    except smtplib.SMTPResponseException as answered:
+        if 400 <= answered.smtp_code < 500:
+            _retry(sent, f"The mail server said: {answered.smtp_code} {answered.smtp_error!r}")
+        else:
+            _failed(sent, f"The mail server said: {answered.smtp_code} {answered.smtp_error!r}")
+    except (OSError, smtplib.SMTPException) as lost:
+        _retry(sent, f"The mail server could not be reached: {lost}")
+    else:
+        sent.status = Correspondence.Status.SENT
+        sent.error = ""
+        sent.save(update_fields=["status", "error", "attempts"])
+        casework.record(sent.request, None, "email", f"{sent.get_kind_display()} sent by email")
+    return sent.status
+
+
+def _email(sent):
+    email = EmailMultiAlternatives(
+        subject=sent.subject,
+        body=sent.body,
+        from_email=sent.sender,
+        to=[sent.recipient],
+        headers={"Message-ID": sent.message_id, **_thread_headers(sent)},
+    )
+    if sent.body_html:
+        email.attach_alternative(sent.body_html, "text/html")
+    for attached in sent.attachments.all():
+        with default_storage.open(attached.stored_as) as stored:
+            email.attach(attached.filename, stored.read(), attached.content_type)
+    return email
+
+
+def _thread_headers(sent):
+    """In-Reply-To the requester's last message, so their mail program threads ours."""
+    last_in = (
+        Correspondence.objects.filter(request=sent.request, direction=Correspondence.Direction.IN)
+        .exclude(message_id="")
+        .order_by("-at")
+        .first()
+    )
+    if last_in is None:
+        return {}
+    return {"In-Reply-To": last_in.message_id, "References": last_in.message_id}
+
+
+def _retry(sent, reason):
+    if sent.attempts > len(RETRY_AFTER):
+        _failed(sent, f"{reason} (after {sent.attempts} attempts)")
+        return
+    sent.status = Correspondence.Status.RETRYING
+    sent.error = reason
+    sent.save(update_fields=["status", "error", "attempts"])
+    run_after = timezone.now() + RETRY_AFTER[sent.attempts - 1]
+    deliver.using(run_after=run_after).enqueue(sent.pk)
+
+
+def _failed(sent, reason):
+    sent.status = Correspondence.Status.FAILED
+    sent.error = reason
+    sent.save(update_fields=["status", "error", "attempts"])
+    logger.warning("Correspondence %s could not be sent", sent.pk)
+    # The server's words may quote the requester's address, so they stay with the
+    # correspondence, which only the FOI team sees; the timeline says only what happened.
+    casework.record(
+        sent.request,
+        None,
+        "email",
+        f"{sent.get_kind_display()} could not be sent by email: see the correspondence",
+    )

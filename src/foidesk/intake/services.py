@@ -1,0 +1,313 @@
+"""Receiving: every message is stored as it came, then read, then threaded onto its case or
+logged as a new request; what cannot be trusted waits for an officer.
+
+The rule is that nothing received is ever lost: the raw bytes are saved (and committed)
+before anything reads them, and any failure after that leaves an IntakeProblem holding them.
+"""
+
+import hashlib
+import logging
+import re
+import uuid
+
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
+from django.db import transaction
+from django.utils import timezone
+
+from foidesk.casework import services as casework
+from foidesk.casework import workflow
+from foidesk.casework.models import Request
+from foidesk.intake import outgoing, parsing
+from foidesk.intake.models import Attachment, Correspondence, InboundMessage, IntakeProblem
+from foidesk.law.dates import show
+
+logger = logging.getLogger(__name__)
+
+# WhatDoTheyKnow's subjects all begin so; the rest is the requester's own title.
+WHATDOTHEYKNOW_PREFIX = re.compile(
+    r"^(freedom of information|environmental information) request\s*[-–:]\s*", re.I
+)
+REPLY_PREFIX = re.compile(r"^((re|fw|fwd|aw|sv)\s*:\s*)+", re.I)
+
+
+def store(raw, channel, envelope_from="", envelope_to=()):
+    """Keep the message exactly as it came; committed before anything reads it."""
+    now = timezone.now()
+    name = default_storage.save(f"inbound/{now:%Y/%m/%d}/{uuid.uuid4().hex}.eml", ContentFile(raw))
+    return InboundMessage.objects.create(
+        channel=channel,
+        raw_file=name,
+        size=len(raw),
+        sha256=hashlib.sha256(raw).hexdigest(),
+        envelope_from=envelope_from[:500],
+        envelope_to="\n".join(envelope_to),
+    )
+
+
+def raw_bytes(message):
+    with default_storage.open(message.raw_file) as stored:
+        return stored.read()
+
+
+def receive(raw, channel, envelope_from="", envelope_to=()):
+    """Store, then read, one message; the InboundMessage says what became of it."""
+    message = store(raw, channel, envelope_from, envelope_to)
+    try:
+        with transaction.atomic():
+            _read(message, parsing.parse(raw))
+    except Exception:
+        # Logged by number only: the message may carry a requester's personal data.
+        logger.exception("Message %s could not be processed", message.pk)
+        _problem(message, "foidesk could not process this message because of an error of its own.")
+    message.refresh_from_db()
+    return message
+
+
+def _read(message, parsed):
+    blocking = _blocking_problems(parsed)
+    if blocking:
+        _problem(message, " ".join(blocking))
+        return
+    case = _thread(parsed)
+    if parsed.kind in {parsing.AUTO_REPLY, parsing.BOUNCE}:
+        _automatic(message, parsed, case)
+    elif case is not None:
+        _reply(message, parsed, case)
+    else:
+        _new_request(message, parsed)
+
+
+def _blocking_problems(parsed):
+    """What keeps a message from becoming a request by itself: unreadable, too large, or
+    carrying something harmful. Other notes (say, a winmail.dat) go on the request."""
+    problems = [
+        f"An attachment, {attached.filename or 'without a name'}, could be harmful "
+        f"({attached.sniffed_type})."
+        for attached in parsed.attachments
+        if attached.dangerous
+    ]
+    problems += [
+        f"An attachment, {attached.filename or 'without a name'}, is larger than "
+        f"{parsing.MAX_ATTACHMENT_BYTES // parsing.MB} MB."
+        for attached in parsed.attachments
+        if attached.too_large
+    ]
+    problems += [problem for problem in parsed.problems if _is_blocking(problem)]
+    if not parsed.from_address and parsed.kind == parsing.REQUEST:
+        problems.append("There is no address to reply to.")
+    elif parsed.kind == parsing.REQUEST and not parsed.text.strip() and not parsed.forwarded:
+        problems.append("The message has no text.")
+    return list(dict.fromkeys(problems))
+
+
+def _is_blocking(problem):
+    return problem.startswith(("The message is larger", "The message could not be read"))
+
+
+def _thread(parsed):
+    """The case a message belongs to: a reply to our own mail, or one quoting a reference."""
+    ids = parsing.message_ids_in(parsed)
+    if ids:
+        ours = (
+            Correspondence.objects.filter(
+                direction=Correspondence.Direction.OUT, message_id__in=[f"<{i}>" for i in ids]
+            )
+            .select_related("request")
+            .first()
+        )
+        if ours is not None:
+            return ours.request
+    pattern = parsing.reference_pattern(casework.current_authority().reference_format)
+    for reference in parsing.references_in(parsed, pattern):
+        found = Request.objects.filter(reference=reference).first()
+        if found is not None:
+            return found
+    return None
+
+
+def _problem(message, reason):
+    InboundMessage.objects.filter(pk=message.pk).update(outcome=InboundMessage.Outcome.PROBLEM)
+    IntakeProblem.objects.update_or_create(message=message, defaults={"reason": reason})
+
+
+def _automatic(message, parsed, case):
+    """An out-of-office or a bounce: kept, and noted on its case, never a new request."""
+    outcome = (
+        InboundMessage.Outcome.BOUNCE
+        if parsed.kind == parsing.BOUNCE
+        else InboundMessage.Outcome.AUTO_REPLY
+    )
+    InboundMessage.objects.filter(pk=message.pk).update(outcome=outcome, request=case)
+    if case is not None and parsed.kind == parsing.BOUNCE:
+        casework.record(
+            case,
+            casework.SYSTEM,
+            "email",
+            "An email to the requester bounced: check their address, or send by post",
+        )
+
+
+def _reply(message, parsed, case):
+    _correspond(message, parsed, case, Correspondence.Kind.REPLY)
+    InboundMessage.objects.filter(pk=message.pk).update(
+        outcome=InboundMessage.Outcome.REPLY, request=case
+    )
+    casework.record(case, casework.SYSTEM, "email", "Email from the requester received")
+    if case.state == workflow.State.AWAITING_CLARIFICATION:
+        casework.take_action(
+            case,
+            casework.SYSTEM,
+            "clarification_received",
+            on=timezone.localdate(message.received_at),
+            note="By email",
+        )
+
+
+def _new_request(message, parsed, actor=casework.SYSTEM):
+    source = _request_source(parsed)
+    case = casework.log_request(
+        actor,
+        regime="foi",
+        channel="whatdotheyknow" if parsed.via_whatdotheyknow else "email",
+        received_at=message.received_at,
+        subject=_subject(source.subject or parsed.subject),
+        body=source.text.strip(),
+        requester={
+            "name": source.from_name or parsed.from_name or source.from_address,
+            "email": parsed.from_address,
+        },
+        acknowledge=True,
+    )
+    _correspond(message, parsed, case, Correspondence.Kind.REQUEST)
+    for note in parsed.problems:
+        casework.record(case, casework.SYSTEM, "email", f"On reading the email: {note}")
+    InboundMessage.objects.filter(pk=message.pk).update(
+        outcome=InboundMessage.Outcome.NEW_REQUEST, request=case
+    )
+
+
+def _request_source(parsed):
+    """A request forwarded by a colleague is the forwarded message, not the covering note."""
+    if parsed.forwarded and len(parsed.text.strip()) < 500:
+        inner = parsed.forwarded[0]
+        if inner.text.strip():
+            return inner
+    return parsed
+
+
+def _subject(subject):
+    subject = WHATDOTHEYKNOW_PREFIX.sub("", REPLY_PREFIX.sub("", subject.strip()))
+    return (subject or "Request received by email")[:200]
+
+
+def _correspond(message, parsed, case, kind):
+    kept = Correspondence.objects.create(
+        request=case,
+        direction=Correspondence.Direction.IN,
+        kind=kind,
+        subject=parsed.subject[:500],
+        sender=parsed.from_address[:500],
+        recipient=", ".join(parsed.to)[:500],
+        body=parsed.text,
+        message_id=parsed.message_id[:500],
+        inbound=message,
+    )
+    for attached in parsed.attachments:
+        stored = ""
+        if attached.data:
+            stored = default_storage.save(
+                f"attachments/{case.reference}/{kept.pk}/{attached.filename or 'attachment'}",
+                ContentFile(attached.data),
+            )
+        Attachment.objects.create(
+            correspondence=kept,
+            filename=(attached.filename or "attachment")[:300],
+            content_type=attached.content_type[:200],
+            size=attached.size,
+            stored_as=stored,
+            dangerous=attached.dangerous,
+        )
+    return kept
+
+
+def request_from_form(answers):
+    """A request made through the public form: logged, and acknowledged by email."""
+    text = answers["request"].strip()
+    case = casework.log_request(
+        casework.SYSTEM,
+        regime="foi",
+        channel="web",
+        received_at=timezone.now(),
+        subject=_first_words(text),
+        body=text,
+        requested_format=answers["preferred_format"],
+        requester={
+            "name": answers["name"],
+            "email": answers["email"],
+            "postal_address": answers["postal_address"].strip(),
+        },
+        acknowledge=True,
+    )
+    Correspondence.objects.create(
+        request=case,
+        direction=Correspondence.Direction.IN,
+        kind=Correspondence.Kind.REQUEST,
+        subject="Request made on the website",
+        sender=answers["email"],
+        body=text,
+    )
+    return case
+
+
+def _first_words(text, limit=80):
+    line = text.splitlines()[0] if text else ""
+    return line if len(line) <= limit else line[: limit - 1].rsplit(" ", 1)[0] + "…"
+
+
+def log_problem_as_request(problem, actor):
+    """An officer has looked at a problem message and wants it logged as a request."""
+    raw = raw_bytes(problem.message)
+    parsed = parsing.parse(raw)
+    with transaction.atomic():
+        _new_request(problem.message, parsed, actor=actor)
+        problem.message.refresh_from_db()
+        resolve(problem, actor, f"Logged as request {problem.message.request.reference}")
+    return problem.message.request
+
+
+def resolve(problem, actor, resolution):
+    """An officer has dealt with a problem message; say how."""
+    problem.resolved_at = timezone.now()
+    problem.resolved_by = actor
+    problem.resolution = resolution[:200]
+    problem.save(update_fields=["resolved_at", "resolved_by", "resolution"])
+
+
+# Email to the requester when the workflow says so.
+
+
+@workflow.after("logged")
+def _acknowledge(case, actor, notify=False, **details):
+    if notify and case.requester and case.requester.email:
+        outgoing.send_templated(
+            case,
+            Correspondence.Kind.ACKNOWLEDGEMENT,
+            "acknowledgement",
+            {"received": show(timezone.localdate(case.received_at)), "due": show(case.due_on)},
+            actor=actor,
+        )
+
+
+def _tell(kind, template):
+    def then(case, actor, notify=False, note="", **details):
+        if notify and case.requester and case.requester.email:
+            due = show(case.due_on) if case.due_on else ""
+            outgoing.send_templated(case, kind, template, {"note": note, "due": due}, actor=actor)
+
+    return then
+
+
+workflow.after("seek_clarification")(_tell(Correspondence.Kind.CLARIFICATION, "clarification"))
+workflow.after("fee_notice")(_tell(Correspondence.Kind.FEE_NOTICE, "fee_notice"))
+workflow.after("extend")(_tell(Correspondence.Kind.EXTENSION, "extension"))

@@ -1,0 +1,108 @@
+"""The public request form, and the officers' intake pages: problem messages and .eml files."""
+
+import hashlib
+
+from django.contrib import messages
+from django.core.cache import cache
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+
+from foidesk.accounts import permissions
+from foidesk.intake import forms, services
+from foidesk.intake.models import InboundMessage, IntakeProblem
+from foidesk.law.dates import show
+
+# Requests one email address may make through the form in an hour: enough for a person,
+# too few for a program flooding the team.
+REQUESTS_PER_HOUR = 5
+
+
+def request_form(request):
+    form = forms.PublicRequestForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
+        if form.is_spam():
+            # Tell a program nothing it could learn from; log nothing.
+            return redirect("intake:received")
+        if _too_many(form.cleaned_data["email"] or form.cleaned_data["postal_address"]):
+            form.add_error(
+                None,
+                "You have sent several requests in the last hour. Wait an hour and try again, "
+                "or email us instead.",
+            )
+        else:
+            case = services.request_from_form(form.cleaned_data)
+            request.session["received"] = {
+                "reference": case.reference,
+                "due": show(case.due_on) if case.due_on else "",
+                "email": bool(form.cleaned_data["email"]),
+            }
+            return redirect("intake:received")
+    return render(request, "intake/request_form.html", {"form": form})
+
+
+def _too_many(address):
+    key = "form-requests:" + hashlib.sha256(address.strip().casefold().encode()).hexdigest()
+    cache.add(key, 0, 60 * 60)
+    try:
+        sent = cache.incr(key)
+    except ValueError:
+        cache.set(key, 1, 60 * 60)
+        sent = 1
+    return sent > REQUESTS_PER_HOUR
+
+
+def received(request):
+    details = request.session.get("received")
+    return render(request, "intake/received.html", {"details": details})
+
+
+@permissions.require(permissions.HANDLE_REQUEST)
+def problems(request):
+    waiting = IntakeProblem.objects.filter(resolved_at__isnull=True).select_related("message")
+    done = IntakeProblem.objects.filter(resolved_at__isnull=False).select_related(
+        "message", "resolved_by"
+    )[:20]
+    return render(request, "intake/problems.html", {"waiting": waiting, "done": done})
+
+
+@permissions.require(permissions.HANDLE_REQUEST)
+def problem(request, pk):
+    found = get_object_or_404(IntakeProblem.objects.select_related("message"), pk=pk)
+    if request.method == "POST":
+        choice = request.POST.get("resolution", "")
+        if choice == "log":
+            case = services.log_problem_as_request(found, request.user)
+            messages.success(request, f"Logged as request {case.reference}.")
+            return redirect("casework:request", reference=case.reference)
+        if choice == "set_aside":
+            services.resolve(found, request.user, "Set aside by an officer")
+            messages.success(request, "Set aside. The message is kept.")
+            return redirect("intake:problems")
+    return render(request, "intake/problem.html", {"problem": found})
+
+
+@permissions.require(permissions.HANDLE_REQUEST)
+def raw_message(request, pk):
+    message = get_object_or_404(InboundMessage, pk=pk)
+    response = HttpResponse(services.raw_bytes(message), content_type="message/rfc822")
+    response["Content-Disposition"] = f'attachment; filename="message-{message.pk}.eml"'
+    return response
+
+
+@permissions.require(permissions.HANDLE_REQUEST)
+def upload_email(request):
+    form = forms.EmailFileForm(
+        request.POST if request.method == "POST" else None, request.FILES or None
+    )
+    if request.method == "POST" and form.is_valid():
+        message = services.receive(form.cleaned_data["message"].read(), "file")
+        if message.request is not None:
+            messages.success(
+                request, f"{message.get_outcome_display()}: {message.request.reference}."
+            )
+            return redirect("casework:request", reference=message.request.reference)
+        if message.outcome == InboundMessage.Outcome.PROBLEM:
+            return redirect("intake:problem", pk=message.problem.pk)
+        messages.success(request, message.get_outcome_display())
+        return redirect("intake:problems")
+    return render(request, "intake/upload.html", {"form": form})
