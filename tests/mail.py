@@ -15,12 +15,16 @@ class Inbox:
 
     def __init__(self):
         self.messages = []
+        # What the server says to the next message: set a 4xx or 5xx to play a server
+        # that is busy or that refuses.
+        self.answer = "250 Message accepted"
 
     async def handle_DATA(self, server, session, envelope):
-        self.messages.append(
-            email.message_from_bytes(envelope.content, policy=email.policy.default)
-        )
-        return "250 Message accepted"
+        if self.answer.startswith("250"):
+            self.messages.append(
+                email.message_from_bytes(envelope.content, policy=email.policy.default)
+            )
+        return self.answer
 
     def to(self, address):
         return [message for message in self.messages if message["To"] == address]

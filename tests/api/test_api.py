@@ -374,3 +374,61 @@ def test_a_contributor_cannot_read_the_response(call, officer_token, token_for):
         ).status_code
         == 403
     )
+
+
+def test_an_email_handed_in_becomes_a_request(client, officer_token):
+    from email.message import EmailMessage
+
+    message = EmailMessage()
+    message["From"] = "Sam Requester <sam@example.com>"
+    message["To"] = "foi@barnet.gov.uk"
+    message["Subject"] = "Bridges"
+    message.set_content("1. How many bridges?\n2. What did they cost?")
+    response = client.post(
+        "/api/v1/intake/email",
+        data=message.as_bytes(),
+        content_type="message/rfc822",
+        headers={"Authorization": f"Bearer {officer_token}"},
+    )
+    assert response.status_code == 202
+    body = response.json()
+    assert body["outcome"] == "new_request"
+    assert body["problem_id"] is None
+    assert Request.objects.get(reference=body["reference"]).questions.count() == 2
+
+
+def test_an_email_that_needs_an_officer_answers_with_its_problem(client, officer_token, call):
+    response = client.post(
+        "/api/v1/intake/email",
+        data=b"\x00\x01 not an email",
+        content_type="message/rfc822",
+        headers={"Authorization": f"Bearer {officer_token}"},
+    )
+    assert response.status_code == 202
+    problem_id = response.json()["problem_id"]
+    assert problem_id is not None
+    listed = call("get", "/intake/problems", officer_token).json()
+    assert [item["id"] for item in listed] == [problem_id]
+
+
+def test_an_empty_email_is_400(client, officer_token):
+    response = client.post(
+        "/api/v1/intake/email",
+        data=b"",
+        content_type="message/rfc822",
+        headers={"Authorization": f"Bearer {officer_token}"},
+    )
+    assert response.status_code == 400
+
+
+@pytest.mark.parametrize("role", [Role.CONTRIBUTOR, Role.APPROVER])
+def test_only_officers_hand_in_email(client, call, token_for, role, authority):
+    token = token_for(role)
+    assert call("get", "/intake/problems", token).status_code == 403
+    response = client.post(
+        "/api/v1/intake/email",
+        data=b"From: a@b.c\r\n\r\nhi",
+        content_type="message/rfc822",
+        headers={"Authorization": f"Bearer {token}"},
+    )
+    assert response.status_code == 403

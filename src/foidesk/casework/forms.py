@@ -85,6 +85,7 @@ class LogRequestForm(forms.Form):
         error_messages={"invalid": "Enter an email address like name@example.com"},
     )
     requester_address = forms.CharField(widget=forms.Textarea, required=False)
+    acknowledge = forms.BooleanField(required=False, initial=True)
 
     def clean_received_on(self):
         received_on = self.cleaned_data["received_on"]
@@ -135,6 +136,7 @@ class ClockActionForm(forms.Form):
 
     on = DateInputField(description="the date")
     note = forms.CharField(widget=forms.Textarea, required=False)
+    notify = forms.BooleanField(required=False, initial=True)
 
 
 class NoteForm(forms.Form):

@@ -101,6 +101,7 @@ def log_request(request):
             body=form.cleaned_data["body"],
             requested_format=form.cleaned_data["requested_format"],
             requester=form.requester(),
+            acknowledge=form.cleaned_data["acknowledge"],
         )
         messages.success(
             request,
@@ -182,6 +183,7 @@ def action(request, reference, name):
                 name,
                 on=form.cleaned_data.get("on"),
                 note=form.cleaned_data["note"],
+                notify=form.cleaned_data.get("notify", False),
             )
         except (workflow.TransitionRefused, services.CaseworkError) as refused:
             problem = str(refused)

@@ -1,0 +1,223 @@
+"""Receiving email: stored first, then a new request, a reply on its case, or a problem."""
+
+from email.message import EmailMessage
+
+import pytest
+from django.core.files.storage import default_storage
+
+from foidesk.casework.models import Request
+from foidesk.demo import REFERENCE_CASE
+from foidesk.intake import services
+from foidesk.intake.models import Correspondence, InboundMessage, IntakeProblem
+from foidesk.law.dates import show
+from tests.intake.test_parsing import EXE
+
+pytestmark = pytest.mark.django_db
+
+
+def email(
+    text=REFERENCE_CASE["body"],
+    subject="Freedom of Information request - Social care IT",
+    **headers,
+):
+    message = EmailMessage()
+    message["From"] = headers.pop("sender", "Sam Requester <sam.requester@example.com>")
+    message["To"] = "foi@barnet.gov.uk"
+    message["Subject"] = subject
+    message["Message-ID"] = headers.pop("message_id", "<request-1@example.com>")
+    for name, value in headers.items():
+        message[name.replace("_", "-")] = value
+    message.set_content(text)
+    return message
+
+
+def test_an_email_becomes_a_request_with_its_questions_and_due_date(authority):
+    message = services.receive(email().as_bytes(), "smtp")
+    assert message.outcome == "new_request"
+    case = message.request
+    assert case.subject == "Social care IT"
+    assert case.channel == "email"
+    assert [q.number for q in case.questions.all()] == [1, 2, 3, 4]
+    assert case.due_on is not None
+    assert case.requester.email == "sam.requester@example.com"
+    assert case.correspondence.filter(direction="in").get().kind == "request"
+
+
+def test_the_requester_is_acknowledged_with_the_reference_and_due_date(authority):
+    case = services.receive(email().as_bytes(), "smtp").request
+    acknowledgement = case.correspondence.get(kind="acknowledgement")
+    assert acknowledgement.direction == "out"
+    assert acknowledgement.recipient == "sam.requester@example.com"
+    assert case.reference in acknowledgement.subject
+    assert case.reference in acknowledgement.body
+    assert f"We will respond by {show(case.due_on)}" in acknowledgement.body
+    assert acknowledgement.message_id.startswith("<")
+
+
+def test_the_raw_bytes_are_kept_exactly(authority):
+    raw = email().as_bytes()
+    message = services.receive(raw, "smtp")
+    assert services.raw_bytes(message) == raw
+    assert message.size == len(raw)
+
+
+def test_a_reply_quoting_the_reference_lands_on_that_case(authority):
+    case = services.receive(email().as_bytes(), "smtp").request
+    reply = email(
+        text="Thanks. To be clear, I mean the last five financial years.",
+        subject=f"RE: Your request for information – our ref: {case.reference}",
+        message_id="<reply-1@example.com>",
+    )
+    message = services.receive(reply.as_bytes(), "smtp")
+    assert message.outcome == "reply"
+    assert message.request == case
+    assert Request.objects.count() == 1
+    assert case.correspondence.filter(kind="reply").count() == 1
+
+
+def test_a_reply_to_our_own_message_id_lands_on_its_case(authority):
+    case = services.receive(email().as_bytes(), "smtp").request
+    ours = case.correspondence.get(kind="acknowledgement").message_id
+    reply = email(
+        text="A question about my request.",
+        subject="Re: thanks",
+        message_id="<r2@example.com>",
+        in_reply_to=ours,
+    )
+    assert services.receive(reply.as_bytes(), "smtp").request == case
+
+
+def test_a_clarification_reply_restarts_the_clock(authority, make_user):
+    """FOIA s.1(3): the day clarification arrives is the new date of receipt."""
+    from foidesk.casework import services as casework
+
+    case = services.receive(email().as_bytes(), "smtp").request
+    casework.take_action(case, None, "seek_clarification", note="Which years?")
+    reply = email(
+        text="The years 2015 to 2020, please.",
+        subject=f"Re: our ref: {case.reference}",
+        message_id="<r3@example.com>",
+    )
+    services.receive(reply.as_bytes(), "smtp")
+    case.refresh_from_db()
+    assert case.state == "in_progress"
+    assert case.clock_events.filter(kind="clarification_received").exists()
+
+
+def test_an_out_of_office_is_not_a_request(authority):
+    reply = email(
+        text="I am away until Monday.",
+        subject="Automatic reply: your request",
+        auto_submitted="auto-replied",
+    )
+    message = services.receive(reply.as_bytes(), "smtp")
+    assert message.outcome == "auto_reply"
+    assert not Request.objects.exists()
+
+
+def test_a_dangerous_attachment_waits_for_an_officer_with_its_bytes(authority):
+    message = email()
+    message.add_attachment(EXE, maintype="application", subtype="pdf", filename="scan.pdf")
+    raw = message.as_bytes()
+    kept = services.receive(raw, "smtp")
+    assert kept.outcome == "problem"
+    problem = IntakeProblem.objects.get()
+    assert "could be harmful" in problem.reason
+    with default_storage.open(kept.raw_file) as stored:
+        assert stored.read() == raw
+    assert not Request.objects.exists()
+
+
+def test_an_officer_can_log_a_problem_message_as_a_request(authority, make_user):
+    from foidesk.accounts.roles import Role
+
+    message = email()
+    message.add_attachment(EXE, maintype="application", subtype="pdf", filename="scan.pdf")
+    services.receive(message.as_bytes(), "smtp")
+    problem = IntakeProblem.objects.get()
+    case = services.log_problem_as_request(problem, make_user("officer", Role.OFFICER))
+    problem.refresh_from_db()
+    assert problem.resolution == f"Logged as request {case.reference}"
+    assert case.correspondence.get(kind="request").attachments.get().dangerous
+
+
+@pytest.mark.parametrize(
+    "raw",
+    [b"", b"\x00\xff" * 100, b"From: nobody\r\n\r\n", b"Subject: hello\r\n\r\nNo sender at all."],
+)
+def test_a_message_that_cannot_become_a_request_is_kept_as_a_problem(authority, raw):
+    message = services.receive(raw, "smtp")
+    assert message.outcome == "problem"
+    assert services.raw_bytes(message) == raw
+
+
+def test_an_error_of_foideskss_own_still_keeps_the_message(authority, monkeypatch):
+    def broken(*args, **kwargs):
+        raise RuntimeError("a bug")
+
+    monkeypatch.setattr(services, "_new_request", broken)
+    message = services.receive(email().as_bytes(), "smtp")
+    assert message.outcome == "problem"
+    assert "error of its own" in message.problem.reason
+    assert InboundMessage.objects.count() == 1
+
+
+def test_a_request_from_the_public_form_is_logged_and_acknowledged(authority):
+    case = services.request_from_form(
+        {
+            "name": "Sam Requester",
+            "email": "sam@example.com",
+            "postal_address": "",
+            "request": "1. How many bridges?\n2. What did they cost?",
+            "preferred_format": "A spreadsheet",
+        }
+    )
+    assert case.channel == "web"
+    assert case.subject == "1. How many bridges?"
+    assert case.questions.count() == 2
+    assert case.correspondence.filter(kind="acknowledgement").exists()
+
+
+def test_no_acknowledgement_by_email_without_an_address(authority):
+    case = services.request_from_form(
+        {
+            "name": "Pat Post",
+            "email": "",
+            "postal_address": "1 High Street",
+            "request": "How many bridges?",
+            "preferred_format": "",
+        }
+    )
+    assert not Correspondence.objects.filter(request=case, direction="out").exists()
+
+
+@pytest.mark.parametrize(
+    ("action", "kind", "words"),
+    [
+        ("seek_clarification", "clarification", "please could you tell us"),
+        ("fee_notice", "fee_notice", "fees notice"),
+    ],
+)
+def test_an_officer_can_email_the_requester_with_a_clock_action(
+    authority, make_user, action, kind, words
+):
+    from foidesk.accounts.roles import Role
+    from foidesk.casework import services as casework
+
+    case = services.receive(email().as_bytes(), "smtp").request
+    officer = make_user("officer", Role.OFFICER)
+    casework.take_action(
+        case, officer, action, note="Which financial years do you mean?", notify=True
+    )
+    told = case.correspondence.get(kind=kind)
+    assert "Which financial years do you mean?" in told.body
+    assert words in told.body
+    assert told.sent_by == officer
+
+
+def test_without_notify_nothing_is_emailed(authority):
+    from foidesk.casework import services as casework
+
+    case = services.receive(email().as_bytes(), "smtp").request
+    casework.take_action(case, None, "seek_clarification", note="Which years?")
+    assert not case.correspondence.filter(kind="clarification").exists()

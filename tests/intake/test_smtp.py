@@ -1,0 +1,157 @@
+"""Email in and out over real SMTP on loopback: smtplib to foidesk's listener, and foidesk's
+own mail to an aiosmtpd sink."""
+
+import smtplib
+from email.message import EmailMessage
+
+import pytest
+from django_tasks_db.models import DBTaskResult
+
+from foidesk.casework.models import Request
+from foidesk.demo import REFERENCE_CASE
+from foidesk.intake import outgoing, smtp
+from foidesk.intake.models import Correspondence, InboundMessage
+from foidesk.law.dates import show
+from tests.mail import smtp_sink
+from tests.processes import free_port
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+@pytest.fixture
+def inbox(settings):
+    with smtp_sink(settings) as caught:
+        yield caught
+
+
+@pytest.fixture
+def listener(authority):
+    server = smtp.listener("127.0.0.1", free_port())
+    server.start()
+    yield server
+    server.stop()
+
+
+def deliver_everything():
+    """Run what the worker would: the queued deliveries, until none is left."""
+    for queued in Correspondence.objects.filter(status="queued"):
+        outgoing.deliver.call(queued.pk)
+
+
+def send(listener, message):
+    with smtplib.SMTP(listener.hostname, listener.port) as client:
+        client.send_message(message)
+
+
+def request_email(**changes):
+    message = EmailMessage()
+    message["From"] = changes.get("sender", "Sam Requester <sam.requester@example.com>")
+    message["To"] = "foi@barnet.gov.uk"
+    message["Subject"] = changes.get("subject", "Social care IT systems")
+    message["Message-ID"] = changes.get("message_id", "<r1@example.com>")
+    message.set_content(changes.get("text", REFERENCE_CASE["body"]))
+    return message
+
+
+def test_an_email_to_the_listener_becomes_a_case_and_is_acknowledged(listener, inbox):
+    send(listener, request_email())
+    case = Request.objects.get()
+    assert case.questions.count() == 4
+    assert InboundMessage.objects.get().channel == "smtp"
+
+    deliver_everything()
+    [acknowledgement] = inbox.to("sam.requester@example.com")
+    body = acknowledgement.get_content()
+    assert case.reference in acknowledgement["Subject"]
+    assert case.reference in body
+    assert show(case.due_on) in body
+    assert case.correspondence.get(kind="acknowledgement").status == "sent"
+
+    reply = request_email(
+        subject=f"Re: {acknowledgement['Subject']}",
+        text="Thank you.",
+        message_id="<r2@example.com>",
+    )
+    reply.replace_header("Subject", f"Re: {acknowledgement['Subject']}")
+    send(listener, reply)
+    assert Request.objects.count() == 1
+    assert case.correspondence.filter(kind="reply").count() == 1
+
+
+def test_a_malformed_message_is_accepted_and_kept_for_an_officer(listener):
+    raw = (
+        b"From: \r\nSubject: =?utf-8?q?broken\r\n"
+        b"Content-Type: text/plain; charset=klingon\r\n\r\n\xff\xfe"
+    )
+    with smtplib.SMTP(listener.hostname, listener.port) as client:
+        client.sendmail("someone@example.com", ["foi@barnet.gov.uk"], raw)
+    message = InboundMessage.objects.get()
+    assert message.outcome == "problem"
+    assert message.envelope_from == "someone@example.com"
+
+
+def test_the_response_goes_by_email_with_its_attachments(authority, inbox):
+    from foidesk import demo
+    from foidesk.responses import services as responses
+
+    demo.load("pw", generated=0)
+    drafting = Request.objects.get(reference="5973764")
+    # Take the demo case back to ready-to-send, as if the sending had not happened yet.
+    Request.objects.filter(pk=drafting.pk).update(state="awaiting_dispatch")
+    drafting.refresh_from_db()
+    drafting.requester.email = "sam.requester@example.com"
+    drafting.requester.save()
+
+    responses.send_by_email(drafting, None)
+    deliver_everything()
+    [sent] = inbox.to("sam.requester@example.com")
+    assert "5973764" in sent["Subject"]
+    assert "Section 43(2): Commercial interests" in sent.get_body(("plain",)).get_content()
+    names = sorted(part.get_filename() for part in sent.iter_attachments())
+    assert names == ["5973764-answers.xlsx", "5973764-response.docx", "5973764-response.pdf"]
+    drafting.refresh_from_db()
+    assert drafting.state == "responded"
+
+
+def test_a_busy_mail_server_is_tried_again_later(authority, inbox):
+    case = _case_with_acknowledgement()
+    inbox.answer = "451 4.3.0 Try again later"
+    queued = case.correspondence.get(kind="acknowledgement")
+    assert outgoing.deliver.call(queued.pk) == "retrying"
+    queued.refresh_from_db()
+    assert queued.attempts == 1
+    assert "451" in queued.error
+    assert DBTaskResult.objects.filter(run_after__isnull=False).exists()
+
+    inbox.answer = "250 OK"
+    assert outgoing.deliver.call(queued.pk) == "sent"
+    assert len(inbox.messages) == 1
+
+
+def test_a_refused_address_is_shown_on_the_case(authority, inbox):
+    case = _case_with_acknowledgement()
+    inbox.answer = "550 5.1.1 No such mailbox"
+    queued = case.correspondence.get(kind="acknowledgement")
+    assert outgoing.deliver.call(queued.pk) == "failed"
+    assert "could not be sent by email" in case.timeline.last().description
+    assert "sam" not in case.timeline.last().description
+
+
+def _case_with_acknowledgement():
+    from foidesk.intake import services
+
+    return services.receive(request_email().as_bytes(), "smtp").request
+
+
+def test_a_message_that_could_not_be_sent_shows_on_the_case_page(
+    client, authority, inbox, make_user
+):
+    from foidesk.accounts.roles import Role
+
+    case = _case_with_acknowledgement()
+    inbox.answer = "550 5.1.1 No such mailbox"
+    outgoing.deliver.call(case.correspondence.get(kind="acknowledgement").pk)
+    client.force_login(make_user("officer", Role.OFFICER))
+    page = client.get(f"/staff/requests/{case.reference}/").content.decode()
+    assert "Not sent" in page
+    assert "550" in page
