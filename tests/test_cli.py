@@ -1,5 +1,6 @@
 """The foidesk command: --version, --help, demo, serve and manage, run as separate processes."""
 
+import contextlib
 import re
 import urllib.error
 import urllib.request
@@ -177,3 +178,54 @@ def test_response_writes_the_letter_and_refuses_an_incomplete_one(tmp_path, scra
     assert (
         unknown.stderr.strip() == "foidesk response: there is no request with the reference 0000000"
     )
+
+
+def test_mail_receive_and_import_eml_turn_email_into_requests(tmp_path, scratch_database_url):
+    import smtplib
+    import time
+
+    from tests.intake.test_services import email
+
+    env = environment(tmp_path, scratch_database_url, SECRET_KEY="mail-test")
+    assert run("manage", "migrate", env=env).returncode == 0
+    saved = tmp_path / "request.eml"
+    saved.write_bytes(email().as_bytes())
+    imported = run("import-eml", str(saved), env=env)
+    assert imported.returncode == 0, imported.stderr
+    assert re.search(r"request.eml: Logged as a new request \(\d{7}\)", imported.stdout)
+
+    port = free_port()
+    with serving_mail(env, port):
+        with smtplib.SMTP("127.0.0.1", port) as client:
+            client.send_message(email(message_id="<second@example.com>"))
+        deadline = time.monotonic() + 10
+        while time.monotonic() < deadline and _requests(env) < 2:
+            time.sleep(0.2)
+    assert _requests(env) == 2
+
+
+def _requests(env):
+    count = "from foidesk.casework.models import Request; print(Request.objects.count())"
+    return int(run("manage", "shell", "--no-imports", "-c", count, env=env).stdout.strip())
+
+
+@contextlib.contextmanager
+def serving_mail(env, port):
+    import subprocess
+
+    from tests.processes import FOIDESK
+
+    process = subprocess.Popen(
+        [FOIDESK, "mail-receive", "--port", str(port)],
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+    try:
+        assert process.stdout.readline().startswith("Receiving email on")
+        yield
+    finally:
+        process.terminate()
+        process.wait(timeout=20)
+        process.stdout.close()

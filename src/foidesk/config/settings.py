@@ -187,4 +187,6 @@ LOGGING = {
     "formatters": {"plain": {"format": "{asctime} {levelname} {name}: {message}", "style": "{"}},
     "handlers": {"stderr": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["stderr"], "level": env.get("LOG_LEVEL", "INFO")},
+    # The SMTP listener's library logs every sender's address at INFO: personal data.
+    "loggers": {"mail.log": {"level": "WARNING"}},
 }
