@@ -207,3 +207,13 @@ def test_response_permission_matrix(client, case, officer, make_user, who):
     client.force_login(user)
     got = [client.get(url(case, page)).status_code for page in PAGES]
     assert got == MATRIX[who]
+
+
+def test_each_page_links_back_where_it_came_from(client, case, officer):
+    client.force_login(officer)
+    assert "Back to the response" in client.get(url(case, "details/")).content.decode()
+    assert "Back to the request" in client.get(url(case, "send/")).content.decode()
+    assert (
+        "Back to the request"
+        in client.get(f"/staff/requests/{case.reference}/details/").content.decode()
+    )

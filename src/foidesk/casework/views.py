@@ -15,14 +15,10 @@ from foidesk.accounts.roles import Role
 from foidesk.casework import caseload, forms, services, workflow
 from foidesk.casework.models import Contribution, Request
 from foidesk.casework.workflow import State
+from foidesk.config.pages import form_page, posted
 
 # Actions that ask for a date and a note before they are taken; the rest ask for a note.
 CLOCK_ACTIONS = set(services.CLOCK_ACTIONS)
-
-
-def _posted(request):
-    """The form data of a POST, even an empty one (a button alone), else None."""
-    return request.POST if request.method == "POST" else None
 
 
 @permissions.require(permissions.VIEW_STAFF_PAGES)
@@ -90,7 +86,7 @@ def _officers():
 
 @permissions.require(permissions.LOG_REQUEST)
 def log_request(request):
-    form = forms.LogRequestForm(_posted(request), initial={"regime": "foi"})
+    form = forms.LogRequestForm(posted(request), initial={"regime": "foi"})
     if request.method == "POST" and form.is_valid():
         logged = services.log_request(
             request.user,
@@ -173,7 +169,7 @@ def action(request, reference, name):
     if chosen.page:
         return redirect(chosen.page, reference=case.reference)
     form_class = forms.ClockActionForm if name in CLOCK_ACTIONS else forms.NoteForm
-    form = form_class(_posted(request), initial={"on": timezone.localdate()})
+    form = form_class(posted(request), initial={"on": timezone.localdate()})
     problem = None
     if request.method == "POST" and form.is_valid():
         try:
@@ -226,25 +222,19 @@ def edit_details(request, reference):
     if not request.user.has_perm(permissions.HANDLE_REQUEST, case):
         raise PermissionDenied("Only FOI officers edit a request.")
     form = forms.DetailsForm(
-        _posted(request),
+        posted(request),
         initial={
             "subject": case.subject,
             "regime": case.regime,
             "requested_format": case.requested_format,
         },
     )
-    problem = None
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.edit_details(case, request.user, **form.cleaned_data)
-        except services.CaseworkError as refused:
-            problem = str(refused)
-        else:
-            messages.success(request, "Details saved.")
-            return redirect("casework:request", reference=case.reference)
-    return render(
-        request, "casework/details.html", {"case": case, "form": form, "problem": problem}
-    )
+
+    def save(answers):
+        services.edit_details(case, request.user, **answers)
+        return "Details saved."
+
+    return _case_form(request, case, "casework/details.html", form, save)
 
 
 @permissions.require(permissions.VIEW_STAFF_PAGES)
@@ -253,19 +243,13 @@ def edit_questions(request, reference):
     if not request.user.has_perm(permissions.HANDLE_REQUEST, case):
         raise PermissionDenied("Only FOI officers edit the questions.")
     current = "\n\n".join(question.text for question in case.questions.all())
-    form = forms.QuestionsForm(_posted(request), initial={"questions": current})
-    problem = None
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.set_questions(case, request.user, form.texts())
-        except services.CaseworkError as refused:
-            problem = str(refused)
-        else:
-            messages.success(request, "Questions saved.")
-            return redirect("casework:request", reference=case.reference)
-    return render(
-        request, "casework/questions.html", {"case": case, "form": form, "problem": problem}
-    )
+    form = forms.QuestionsForm(posted(request), initial={"questions": current})
+
+    def save(answers):
+        services.set_questions(case, request.user, form.texts())
+        return "Questions saved."
+
+    return _case_form(request, case, "casework/questions.html", form, save)
 
 
 @permissions.require(permissions.VIEW_STAFF_PAGES)
@@ -274,33 +258,37 @@ def new_contribution(request, reference):
     if not request.user.has_perm(permissions.HANDLE_REQUEST, case):
         raise PermissionDenied("Only FOI officers ask service areas.")
     form = forms.ContributionForm(
-        _posted(request),
+        posted(request),
         request=case,
         initial={
             "due_on": services.internal_due_date(case),
             "questions": list(case.questions.all()),
         },
     )
-    problem = None
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.request_contribution(
-                case,
-                request.user,
-                form.cleaned_data["service_area"],
-                form.cleaned_data["questions"],
-                instructions=form.cleaned_data["instructions"],
-                due_on=form.cleaned_data["due_on"],
-            )
-        except (services.CaseworkError, workflow.TransitionRefused) as refused:
-            problem = str(refused)
-        else:
-            messages.success(request, f"{form.cleaned_data['service_area']} asked.")
-            return redirect("casework:request", reference=case.reference)
-    return render(
+
+    def save(answers):
+        services.request_contribution(
+            case,
+            request.user,
+            answers["service_area"],
+            answers["questions"],
+            instructions=answers["instructions"],
+            due_on=answers["due_on"],
+        )
+        return f"{answers['service_area']} asked."
+
+    return _case_form(request, case, "casework/new_contribution.html", form, save)
+
+
+def _case_form(request, case, template, form, save):
+    return form_page(
         request,
-        "casework/new_contribution.html",
-        {"case": case, "form": form, "problem": problem},
+        template,
+        form,
+        save,
+        done=reverse("casework:request", kwargs={"reference": case.reference}),
+        refusals=(services.CaseworkError, workflow.TransitionRefused),
+        context={"case": case},
     )
 
 
@@ -326,7 +314,7 @@ def contribution(request, pk):
     asked = get_object_or_404(Contribution.objects.select_related("request", "service_area"), pk=pk)
     _case(request, asked.request.reference)
     may_answer = request.user.has_perm(permissions.ANSWER_CONTRIBUTION, asked)
-    form = forms.AnswerForm(_posted(request))
+    form = forms.AnswerForm(posted(request))
     problem = None
     if request.method == "POST":
         if not may_answer:

@@ -7,11 +7,13 @@ from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 
 from foidesk.accounts import permissions
 from foidesk.casework import workflow
 from foidesk.casework.models import Request
+from foidesk.config.pages import form_page, posted
 from foidesk.responses import forms, letter, services, tables
 from foidesk.responses.models import AnswerSheet
 
@@ -28,10 +30,6 @@ TABLE_FORMATS = {
     "ods": ("application/vnd.oasis.opendocument.spreadsheet", "ods"),
     "csv": ("application/zip", "zip"),
 }
-
-
-def _posted(request):
-    return request.POST if request.method == "POST" else None
 
 
 def _case(request, reference, edit=False):
@@ -92,7 +90,7 @@ def decision(request, reference, number):
     question = get_object_or_404(case.questions, number=number)
     current = next(d for d in services.decisions_of(case) if d.question_id == question.pk)
     form = forms.DecisionForm(
-        _posted(request),
+        posted(request),
         catalogue=services.catalogue_for(case),
         initial={
             "held": current.held,
@@ -102,13 +100,12 @@ def decision(request, reference, number):
             "published_at": current.published_at,
         },
     )
-    if request.method == "POST" and form.is_valid():
-        services.record_decision(case, request.user, number, **form.cleaned_data)
-        messages.success(request, f"Q{number} saved.")
-        return _back(case)
-    return render(
-        request, "responses/decision.html", {"case": case, "question": question, "form": form}
-    )
+
+    def save(answers):
+        services.record_decision(case, request.user, number, **answers)
+        return f"Q{number} saved."
+
+    return _response_form(request, case, "responses/decision.html", form, save, question=question)
 
 
 @permissions.require(permissions.VIEW_STAFF_PAGES)
@@ -117,7 +114,7 @@ def exemption_use(request, reference, key):
     use = get_object_or_404(case.exemption_uses, exemption=key)
     found = services.catalogue_for(case)[key]
     form = forms.ExemptionUseForm(
-        _posted(request),
+        posted(request),
         initial={
             "reasons": use.reasons,
             "for_disclosure": use.for_disclosure,
@@ -125,14 +122,13 @@ def exemption_use(request, reference, key):
             "conclusion": use.conclusion,
         },
     )
-    if request.method == "POST" and form.is_valid():
-        services.record_exemption_use(case, request.user, key, **form.cleaned_data)
-        messages.success(request, f"{found.citation} saved.")
-        return _back(case)
-    return render(
-        request,
-        "responses/exemption_use.html",
-        {"case": case, "exemption": found, "form": form},
+
+    def save(answers):
+        services.record_exemption_use(case, request.user, key, **answers)
+        return f"{found.citation} saved."
+
+    return _response_form(
+        request, case, "responses/exemption_use.html", form, save, exemption=found
     )
 
 
@@ -140,12 +136,25 @@ def exemption_use(request, reference, key):
 def details(request, reference):
     case = _case(request, reference, edit=True)
     response = services.response_of(case)
-    form = forms.ResponseDetailsForm(_posted(request), instance=response)
-    if request.method == "POST" and form.is_valid():
-        services.update_response(case, request.user, **form.cleaned_data)
-        messages.success(request, "Response details saved.")
-        return _back(case)
-    return render(request, "responses/details.html", {"case": case, "form": form})
+    form = forms.ResponseDetailsForm(posted(request), instance=response)
+
+    def save(answers):
+        services.update_response(case, request.user, **answers)
+        return "Response details saved."
+
+    return _response_form(request, case, "responses/details.html", form, save)
+
+
+def _response_form(request, case, template, form, save, **context):
+    return form_page(
+        request,
+        template,
+        form,
+        save,
+        done=reverse("responses:overview", kwargs={"reference": case.reference}),
+        refusals=(services.ResponseError, letter.LetterError),
+        context={"case": case, **context},
+    )
 
 
 @permissions.require(permissions.VIEW_STAFF_PAGES)
@@ -174,7 +183,7 @@ def sheet(request, reference, pk=None):
 
 
 def _new_sheet(request, case):
-    form = forms.SheetForm(_posted(request))
+    form = forms.SheetForm(posted(request))
     if request.method == "POST" and form.is_valid():
         made = tables.Sheet(
             form.cleaned_data["name"],
@@ -192,7 +201,7 @@ def upload(request, reference):
     """Sheets filled in elsewhere, as CSV or XLSX. The file is kept before it is read, so a
     file that cannot be read is not lost."""
     case = _case(request, reference, edit=True)
-    form = forms.UploadForm(_posted(request), request.FILES or None)
+    form = forms.UploadForm(posted(request), request.FILES or None)
     problem = None
     if request.method == "POST" and form.is_valid():
         upload_file = form.cleaned_data["workbook"]
@@ -261,7 +270,7 @@ def _attachment(body, content_type, filename):
 @permissions.require(permissions.VIEW_STAFF_PAGES)
 def send(request, reference):
     case = _case(request, reference, edit=True)
-    form = forms.SentForm(_posted(request), initial={"on": timezone.localdate()})
+    form = forms.SentForm(posted(request), initial={"on": timezone.localdate()})
     problem = None
     if request.method == "POST" and form.is_valid():
         try:
