@@ -51,6 +51,7 @@ INSTALLED_APPS = [
     "foidesk.casework",
     "foidesk.responses",
     "foidesk.intake",
+    "foidesk.publication",
     "foidesk.api",
 ]
 
