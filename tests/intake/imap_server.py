@@ -146,7 +146,9 @@ class Session(socketserver.StreamRequestHandler):
                 return
 
     def send(self, line):
-        self.wfile.write((line.encode("utf-8") if isinstance(line, str) else line) + b"\r\n")
+        if isinstance(line, str):
+            line = line.encode("utf-8", "surrogateescape")  # as the line was read
+        self.wfile.write(line + b"\r\n")
 
     def command(self, line):
         """Carry out one command line; False once the connection should close."""

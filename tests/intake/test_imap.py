@@ -196,25 +196,30 @@ def test_a_message_that_fails_to_store_stays_in_the_inbox(server, authority, mon
         return receive(raw, channel, *args, **kwargs)
 
     monkeypatch.setattr(services, "receive", receive_failing_once)
-    with pytest.raises(OperationalError):
-        imap.poll(server.context)
+    # The one that fails stays; the messages after it are still fetched.
+    assert imap.poll(server.context) == 2
     assert server.mailbox.wait_for_no_connections(), "poll() should log out on the way out"
-    assert server.messages("INBOX") == [failing, last]
-    assert server.messages(PROCESSED) == [first]
-    assert InboundMessage.objects.count() == 1
+    assert server.messages("INBOX") == [failing]
+    assert server.messages(PROCESSED) == [first, last]
+    assert InboundMessage.objects.count() == 2
 
     monkeypatch.setattr(services, "receive", receive)
-    assert imap.poll(server.context) == 2
+    assert imap.poll(server.context) == 1
     assert server.messages("INBOX") == []
-    assert server.messages(PROCESSED) == [first, failing, last]
+    assert sorted(server.messages(PROCESSED)) == sorted([first, failing, last])
     assert InboundMessage.objects.count() == 3
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="src: poll() logs in outside its `with`, so a refused login never logs out or "
-    "closes the connection; it stays open until garbage collection",
-)
+def test_a_message_stored_before_a_crash_is_not_stored_twice(server, authority):
+    """A run that stopped between storing a message and moving it leaves it in the inbox."""
+    raw = email("Request 1", QUESTIONS, message_id="<once@example.com>").as_bytes()
+    services.receive(raw, InboundMessage.Channel.IMAP)
+    server.put(raw)
+    assert imap.poll(server.context) == 1
+    assert InboundMessage.objects.count() == 1
+    assert server.messages(PROCESSED) == [raw]
+
+
 def test_a_refused_login_closes_the_connection(server, authority, settings):
     settings.IMAP = {**settings.IMAP, "password": "not-the-password"}
     with pytest.raises(imap.MailboxError):
@@ -224,11 +229,6 @@ def test_a_refused_login_closes_the_connection(server, authority, settings):
     assert closed
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="src: poll() lets imap_tools' own errors (here MailboxFolderSelectError) escape "
-    "instead of raising MailboxError, so `foidesk mail-poll` ends in a traceback",
-)
 def test_a_folder_that_does_not_exist_is_reported(server, authority, settings):
     settings.IMAP = {**settings.IMAP, "folder": "Requests"}
     with pytest.raises(Exception) as raised:  # noqa: PT011 (which exception is the question)
@@ -265,7 +265,9 @@ def test_the_command_fetches_over_tls(tmp_path, certificate, scratch_database_ur
             FOIDESK_IMAP_USER=server.mailbox.user,
             FOIDESK_IMAP_PASSWORD=server.mailbox.password,
         )
-        migrated = run("manage", "migrate", "--verbosity=0", env=env)
+        # Setup, not what is tested: the system checks (which import every URL) are left
+        # to the tests of the pages.
+        migrated = run("manage", "migrate", "--skip-checks", "--verbosity=0", env=env)
         assert migrated.returncode == 0, migrated.stderr
         result = run("mail-poll", env=env)
         assert result.returncode == 0, result.stderr

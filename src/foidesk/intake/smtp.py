@@ -1,8 +1,8 @@
 """An SMTP listener that takes mail for foidesk: each message stored, then read.
 
 The authority's mail server (or a relay) hands incoming requests to it. A message is
-accepted (250) only once its bytes are safely stored; if storing fails the sender is told
-to try again later (451), so a message is never accepted and then lost.
+accepted (250) once its bytes are stored and it has been read; if storing fails the sender
+is told to try again later (451), so a message is never accepted and then lost.
 """
 
 import asyncio
