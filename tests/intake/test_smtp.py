@@ -155,3 +155,33 @@ def test_a_message_that_could_not_be_sent_shows_on_the_case_page(
     page = client.get(f"/staff/requests/{case.reference}/").content.decode()
     assert "Not sent" in page
     assert "550" in page
+
+
+def test_a_sender_whose_attachment_was_turned_away_is_told_once(authority, inbox):
+    from foidesk.intake import services
+    from tests.intake.test_parsing import EXE
+
+    for number in range(2):
+        message = request_email(message_id=f"<held-{number}@example.com>")
+        message.add_attachment(
+            EXE, maintype="application", subtype="octet-stream", filename="setup.exe"
+        )
+        held = services.receive(message.as_bytes(), "smtp")
+        services.tell_sender.call(held.pk)
+    [notice] = inbox.to("sam.requester@example.com")
+    assert "could not accept all of it" in notice["Subject"]
+    assert "could be harmful" in notice.get_content()
+    assert notice["Auto-Submitted"] == "auto-replied"
+
+
+def test_an_automatic_message_is_never_answered(authority, inbox):
+    from foidesk.intake import services
+    from tests.intake.test_parsing import EXE
+
+    message = request_email()
+    message["Auto-Submitted"] = "auto-replied"
+    message.add_attachment(
+        EXE, maintype="application", subtype="octet-stream", filename="setup.exe"
+    )
+    services.receive(message.as_bytes(), "smtp")
+    assert inbox.messages == []

@@ -10,9 +10,14 @@ import logging
 import re
 import uuid
 
+from django.conf import settings
+from django.core.cache import cache
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
+from django.core.mail import EmailMessage, mailers
 from django.db import transaction
+from django.tasks import task
+from django.template.loader import render_to_string
 from django.utils import timezone
 
 from foidesk.casework import services as casework
@@ -68,6 +73,8 @@ def _read(message, parsed):
     blocking = _blocking_problems(parsed)
     if blocking:
         _problem(message, " ".join(blocking))
+        if _worth_telling(parsed):
+            transaction.on_commit(lambda: tell_sender.enqueue(message.pk))
         return
     case = _thread(parsed)
     if parsed.kind in {parsing.AUTO_REPLY, parsing.BOUNCE}:
@@ -124,6 +131,41 @@ def _thread(parsed):
         if found is not None:
             return found
     return None
+
+
+def _worth_telling(parsed):
+    """Whether the sender should hear that their message waits for a person: only a person
+    who wrote (never an automatic message, so two programs cannot answer each other for
+    ever), and only when what they sent was turned away for its size or its attachments."""
+    if parsed.kind != parsing.REQUEST or not parsed.from_address:
+        return False
+    return any(attached.dangerous or attached.too_large for attached in parsed.attachments) or any(
+        problem.startswith("The message is larger") for problem in parsed.problems
+    )
+
+
+@task
+def tell_sender(message_id):
+    """A plain notice to the sender of a message that waits for an officer, at most one a
+    day to any one address."""
+    message = InboundMessage.objects.select_related("problem").get(pk=message_id)
+    parsed = parsing.parse(raw_bytes(message))
+    key = "told-sender:" + hashlib.sha256(parsed.from_address.encode()).hexdigest()
+    if not cache.add(key, True, 24 * 60 * 60):
+        return False
+    authority = casework.current_authority()
+    body = render_to_string(
+        "intake/email/held.txt", {"authority": authority, "reason": message.problem.reason}
+    )
+    notice = EmailMessage(
+        f"Your email to {authority.name}: we could not accept all of it",
+        body,
+        settings.DEFAULT_FROM_EMAIL,
+        [parsed.from_address],
+        headers={"Auto-Submitted": "auto-replied"},
+    )
+    mailers.default.send_messages([notice])
+    return True
 
 
 def _problem(message, reason):
