@@ -217,3 +217,37 @@ def test_each_page_links_back_where_it_came_from(client, case, officer):
         "Back to the request"
         in client.get(f"/staff/requests/{case.reference}/details/").content.decode()
     )
+
+
+def test_starting_from_a_previous_answer_copies_it_marked_to_check(case, officer):
+    from foidesk.responses import services as responses
+
+    demo.load("pw", generated=0)
+    barnet = Request.objects.get(reference="5973764")
+    new = casework.log_request(
+        officer,
+        regime="foi",
+        received_at=datetime(2024, 3, 1, tzinfo=UTC),
+        subject="Social care systems",
+        body="Q1. Which systems?\nQ2. How many users?\nQ3. What did they cost?",
+        requester={"name": "Another Person", "email": "another@example.com"},
+    )
+    responses.copy_from(new, barnet, officer)
+    decisions = {d.question.number: d for d in responses.decisions_of(new)}
+    assert decisions[3].outcome == "partly_released"
+    assert decisions[3].exemptions == ["foia-43-2"]
+    assert {d.copied_from for d in decisions.values()} == {"5973764"}
+    assert new.exemption_uses.get().conclusion.startswith("In all the circumstances")
+    assert [s.name for s in new.answer_sheets.all()] == ["Adults", "Childrens"]
+    responses.record_decision(
+        new,
+        officer,
+        1,
+        held="yes",
+        outcome="released",
+        answer="Checked.",
+        exemptions=[],
+        published_at="",
+    )
+    assert responses.decisions_of(new)[0].copied_from == ""
+    assert "check each part is still true" in new.timeline.last().description

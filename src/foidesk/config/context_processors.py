@@ -5,6 +5,7 @@ from django.urls import reverse
 
 from foidesk.accounts import permissions
 from foidesk.casework.services import current_authority
+from foidesk.responses.services import OUTCOME_LABELS
 
 SERVICE_NAME = "Freedom of information requests"
 
@@ -33,6 +34,7 @@ def csp_nonce(request):
 
 def layout(request):
     return {
+        "outcome_labels": OUTCOME_LABELS,
         "authority": current_authority(),
         "service_name": SERVICE_NAME,
         "navigation": navigation(request),

@@ -78,6 +78,8 @@ def record_decision(case, actor, number, *, held, outcome, answer, exemptions, p
                 "answer": answer.strip(),
                 "exemptions": list(exemptions),
                 "published_at": published_at.strip(),
+                # Saved by an officer: no longer only a copy of another case's answer.
+                "copied_from": "",
             },
         )
         for key in exemptions:
@@ -393,6 +395,54 @@ def mark_sent(case, actor, *, on, method):
         response.sent_on = on
         response.sent_method = method
         response.save(update_fields=["sent_on", "sent_method"])
+
+
+@transaction.atomic
+def copy_from(case, source, actor):
+    """Start ``case``'s response from ``source``'s: each question's decision by number, the
+    exemptions with their tests, the answer tables and the letter's other parts, each marked
+    as copied so that the officer checks it is still true."""
+    _require(actor, case)
+    mine = {d.question.number: d for d in decisions_of(case)}
+    for theirs in decisions_of(source):
+        decision = mine.get(theirs.question.number)
+        if decision is None:
+            continue
+        for field in ["held", "outcome", "answer", "exemptions", "published_at"]:
+            setattr(decision, field, getattr(theirs, field))
+        decision.copied_from = source.reference
+        decision.save()
+    usable = catalogue_for(case)
+    for use in source.exemption_uses.filter(exemption__in=list(usable)):
+        ExemptionUse.objects.update_or_create(
+            request=case,
+            exemption=use.exemption,
+            defaults={
+                field: getattr(use, field)
+                for field in ["reasons", "for_disclosure", "for_withholding", "conclusion"]
+            },
+        )
+    _forget_unused_exemptions(case)
+    for sheet in source.answer_sheets.all():
+        AnswerSheet.objects.create(
+            request=case,
+            position=sheet.position,
+            name=sheet.name,
+            columns=sheet.columns,
+            rows=sheet.rows,
+            cells=sheet.cells,
+        )
+    theirs, mine_response = response_of(source), response_of(case)
+    mine_response.advice_and_assistance = theirs.advice_and_assistance
+    mine_response.further_information = theirs.further_information
+    mine_response.direct_marketing = theirs.direct_marketing
+    mine_response.save()
+    casework.record(
+        case,
+        actor,
+        "response",
+        f"Response started from {source.reference}'s: check each part is still true",
+    )
 
 
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
