@@ -9,7 +9,7 @@ import asyncio
 import logging
 
 from aiosmtpd.controller import Controller
-from django.db import close_old_connections
+from django.db import connections
 
 from foidesk.intake import parsing, services
 from foidesk.intake.models import InboundMessage
@@ -37,11 +37,12 @@ class Handler:
 
 
 def _receive(raw, mail_from, rcpt_tos):
-    close_old_connections()
+    # asyncio's worker threads outlive no request and are never told when they end, so a
+    # kept-alive connection of theirs would be left open; each message closes its own.
     try:
         services.receive(raw, InboundMessage.Channel.SMTP, mail_from, rcpt_tos)
     finally:
-        close_old_connections()
+        connections.close_all()
 
 
 def listener(host, port):
