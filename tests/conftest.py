@@ -12,6 +12,7 @@ from foidesk import assets
 from foidesk.accounts.models import User
 from foidesk.accounts.roles import Role
 from foidesk.casework.models import Authority, ServiceArea
+from foidesk.publication import similar_requests
 
 PASSWORD = "correct-horse-battery-staple"
 
@@ -21,6 +22,15 @@ def frontend_assets():
     """Pages link to hashed asset names, so the assets are built and collected first."""
     assets.build(settings.PROJECT_DIR, report=lambda message: None)
     call_command("collectstatic", interactive=False, verbosity=0)
+
+
+@pytest.fixture(autouse=True)
+def own_similarity_index(settings, tmp_path):
+    """A similarity index of the test's own: a saved one would outlive the test's database."""
+    settings.DATA_DIR = tmp_path / "data"
+    similar_requests.forget()
+    yield
+    similar_requests.forget()
 
 
 @pytest.fixture

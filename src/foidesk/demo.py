@@ -1,5 +1,6 @@
 """The demo installation: London Borough of Barnet, its service areas, its staff, the
-reference letter's case 5973764 and a generated caseload of about 200 requests.
+reference letter's case 5973764 (published in the disclosure log) and a generated caseload
+of about 200 requests.
 
 Loading is idempotent: running it again changes nothing that is already there.
 """
@@ -18,6 +19,9 @@ from foidesk.accounts.roles import Role
 from foidesk.casework import services
 from foidesk.casework.models import Authority, Request, ServiceArea
 from foidesk.config.generated import secret_in
+from foidesk.publication import services as publication
+from foidesk.publication import similar_requests
+from foidesk.publication.models import DisclosureEntry
 from foidesk.responses import services as responses
 from foidesk.responses import tables
 
@@ -106,6 +110,22 @@ def load(password, generated=GENERATED_CASES):
         _load_reference_case()
     if Request.objects.count() <= 1:
         _generate_caseload(random.Random(5973764), generated)  # noqa: S311 (sample data)
+    _publish_reference_case()
+    if similar_requests.current_build() is None:
+        similar_requests.rebuild()
+
+
+def _publish_reference_case():
+    """Barnet's answer in the disclosure log, as a council would publish it."""
+    case = Request.objects.get(reference=REFERENCE_CASE["reference"])
+    if not DisclosureEntry.objects.filter(request=case).exists():
+        publication.publish(
+            case,
+            User.objects.get(username="officer"),
+            title=REFERENCE_CASE["subject"],
+            topic="Social care IT systems",
+            files=["letter", "answers"],
+        )
 
 
 def _load_staff(password):

@@ -23,6 +23,9 @@ from foidesk.casework.models import Request
 from foidesk.casework.workflow import OPEN_STATES, State
 from foidesk.intake import services as intake
 from foidesk.intake.models import InboundMessage, IntakeProblem
+from foidesk.publication import services as publication
+from foidesk.publication import similar_requests
+from foidesk.publication.views import entry_url
 from foidesk.responses import services as responses
 
 PAGE_SIZE = 50
@@ -380,5 +383,65 @@ def intake_problems(request):
                 "size": item.message.size,
             }
             for item in waiting.order_by("created_at")
+        ],
+    )
+
+
+@api.get(
+    "/disclosure",
+    auth=None,
+    response={200: schemas.DisclosurePage, **PROBLEMS},
+    tags=["disclosure log"],
+)
+def disclosure_log(request, q: str = "", page: int = 1):
+    """The public disclosure log, searched, best first (newest first without ``q``), 50 a
+    page. Open to anyone: it holds nothing about any requester."""
+    if page < 1:
+        return Status(400, problem(["query", "page"], "Pages are numbered from 1"))
+    found = publication.find(q, limit=PAGE_SIZE, offset=(page - 1) * PAGE_SIZE)
+    return Status(
+        200,
+        {
+            "items": [
+                publication.open_data(entry)
+                | {
+                    "url": request.build_absolute_uri(entry_url(entry.request.reference)),
+                    "snippet_html": snippet,
+                }
+                for entry, snippet in found.entries
+            ],
+            "count": found.total,
+            "more": found.capped,
+            "page": page,
+            "pages": max(1, math.ceil(found.total / PAGE_SIZE)),
+        },
+    )
+
+
+@api.get(
+    "/requests/{reference}/similar",
+    response={200: list[schemas.SimilarRequestOut], **PROBLEMS},
+    tags=["requests"],
+)
+def similar(request, reference: str, limit: int = similar_requests.SHOWN):
+    """The requests most like this one that this user may see, best first."""
+    if not 1 <= limit <= similar_requests.CANDIDATES:
+        return Status(
+            400, problem(["query", "limit"], f"Ask for 1 to {similar_requests.CANDIDATES}")
+        )
+    case = _visible(request, reference)
+    return Status(
+        200,
+        [
+            {
+                "reference": alike.reference,
+                "subject": alike.subject,
+                "state": alike.state,
+                "score": alike.score,
+                "shared_terms": alike.shared_terms,
+                "published": alike.published,
+                "round_robin_alike": alike.alike,
+            }
+            for alike in similar_requests.similar_to(case, request.user, limit)
         ],
     )

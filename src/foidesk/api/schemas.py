@@ -138,3 +138,35 @@ class IntakeProblemOut(Schema):
     reason: str
     channel: str
     size: int
+
+
+class DisclosureEntryOut(Schema):
+    reference: str
+    title: str
+    regime: str
+    outcome: str
+    topic: str
+    service_areas: list[str]
+    received_on: str
+    responded_on: str
+    published_at: str
+    url: str
+    snippet_html: str
+
+
+class DisclosurePage(Schema):
+    items: list[DisclosureEntryOut]
+    count: int
+    more: bool
+    page: int
+    pages: int
+
+
+class SimilarRequestOut(Schema):
+    reference: str
+    subject: str
+    state: str
+    score: float
+    shared_terms: list[str]
+    published: bool
+    round_robin_alike: int

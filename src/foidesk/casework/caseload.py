@@ -19,6 +19,7 @@ from foidesk.accounts import permissions
 from foidesk.casework import services
 from foidesk.casework.models import Request
 from foidesk.casework.workflow import OPEN_STATES, State
+from foidesk.publication.similar_requests import round_robin_sizes
 
 DUE_SOON_WORKING_DAYS = 5
 PAGE_SIZE = 25
@@ -96,12 +97,15 @@ class Row:
     working_days_left: int | None
     overdue: bool
     due_soon: bool
+    # How many near-identical requests from different requesters it is one of (0: none).
+    round_robin: int = 0
 
 
 def rows(requests, today):
     """Each request with its working days left, counted on its own regime's calendar."""
     calendars = {}
     result = []
+    round_robins = round_robin_sizes([request.pk for request in requests])
     for request in requests:
         left = None
         if request.due_on is not None:
@@ -114,6 +118,7 @@ def rows(requests, today):
                 left,
                 overdue=left is not None and left < 0,
                 due_soon=left is not None and 0 <= left <= DUE_SOON_WORKING_DAYS,
+                round_robin=round_robins.get(request.pk, 0),
             )
         )
     return result

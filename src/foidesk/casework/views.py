@@ -1,5 +1,7 @@
 """Casework pages. Each view reads its form, calls a service and shows the result."""
 
+import logging
+
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
@@ -16,6 +18,11 @@ from foidesk.casework import caseload, forms, services, workflow
 from foidesk.casework.models import Contribution, Request
 from foidesk.casework.workflow import State
 from foidesk.config.pages import form_page, posted
+from foidesk.publication import similar_requests
+from foidesk.publication.models import DisclosureEntry
+from foidesk.publication.similarity import SimilarityError
+
+logger = logging.getLogger(__name__)
 
 # Actions that ask for a date and a note before they are taken; the rest ask for a note.
 CLOCK_ACTIONS = set(services.CLOCK_ACTIONS)
@@ -142,6 +149,9 @@ def request_page(request, reference):
             .prefetch_related("questions")
             .all(),
             "timeline": case.timeline.select_related("actor").all(),
+            "similar": _similar(case, user),
+            "can_copy": handles and case.is_open,
+            "disclosure": DisclosureEntry.objects.filter(request=case).first(),
             "assign_form": forms.AssignForm(
                 officers=_officers(), initial={"officer": case.assigned_officer_id}
             )
@@ -149,6 +159,14 @@ def request_page(request, reference):
             else None,
         },
     )
+
+
+def _similar(case, user):
+    try:
+        return similar_requests.similar_to(case, user)
+    except SimilarityError:
+        logger.exception("Similar requests could not be found for request %s", case.pk)
+        return None
 
 
 def _working_days_left(case):

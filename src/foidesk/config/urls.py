@@ -18,6 +18,7 @@ urlpatterns = [
     path("staff/requests/<str:reference>/response/", include("foidesk.responses.urls")),
     path("account/", include("foidesk.accounts.urls")),
     path("", include("foidesk.intake.urls")),
+    path("", include("foidesk.publication.urls")),
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),
 ]

@@ -1,8 +1,10 @@
 """The public request form, and the officers' intake pages: problem messages and .eml files."""
 
 import hashlib
+import logging
 
 from django.contrib import messages
+from django.contrib.auth.models import AnonymousUser
 from django.core.cache import cache
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -11,6 +13,10 @@ from foidesk.accounts import permissions
 from foidesk.intake import forms, services
 from foidesk.intake.models import InboundMessage, IntakeProblem
 from foidesk.law.dates import show
+from foidesk.publication import similar_requests
+from foidesk.publication.similarity import SimilarityError
+
+logger = logging.getLogger(__name__)
 
 # Requests one email address may make through the form in an hour: enough for a person,
 # too few for a program flooding the team.
@@ -23,6 +29,9 @@ def request_form(request):
         if form.is_spam():
             # Tell a program nothing it could learn from; log nothing.
             return redirect("intake:received")
+        answers = [] if request.POST.get("suggested") else _published_answers(form)
+        if answers:
+            return render(request, "intake/request_form.html", {"form": form, "answers": answers})
         if _too_many(form.cleaned_data["email"] or form.cleaned_data["postal_address"]):
             form.add_error(
                 None,
@@ -38,6 +47,15 @@ def request_form(request):
             }
             return redirect("intake:received")
     return render(request, "intake/request_form.html", {"form": form})
+
+
+def _published_answers(form):
+    """Published answers to requests like this one, shown once before it is sent."""
+    try:
+        return similar_requests.similar_to_text(form.cleaned_data["request"], AnonymousUser())
+    except SimilarityError:
+        logger.exception("Published answers could not be looked for")
+        return []
 
 
 def _too_many(address):

@@ -16,4 +16,5 @@ urlpatterns = [
     path("letter.<str:extension>", views.download_letter, name="letter"),
     path("answers.<str:extension>", views.download_answers, name="answers"),
     path("send/", views.send, name="send"),
+    path("copy/", views.copy, name="copy"),
 ]

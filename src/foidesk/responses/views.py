@@ -232,6 +232,27 @@ def _read_sheets(name, data):
 
 
 @permissions.require(permissions.VIEW_STAFF_PAGES)
+def copy(request, reference):
+    """Start this response from a similar request's, chosen on the case page."""
+    case = _case(request, reference, edit=True)
+    if request.method != "POST":
+        raise Http404
+    source = Request.objects.filter(reference=request.POST.get("source", "")).first()
+    if source is None or not request.user.has_perm(permissions.VIEW_REQUEST, source):
+        messages.error(request, "Choose one of the similar requests listed to copy from.")
+        return redirect("casework:request", reference=case.reference)
+    if not case.is_open:
+        messages.error(request, "This request has been answered: its response cannot change.")
+        return redirect("casework:request", reference=case.reference)
+    services.copy_from(case, source, request.user)
+    messages.success(
+        request,
+        f"Copied from {source.reference}: check each answer is still true before you save it.",
+    )
+    return _back(case)
+
+
+@permissions.require(permissions.VIEW_STAFF_PAGES)
 def delete_sheet(request, reference, pk):
     case = _case(request, reference, edit=True)
     if request.method != "POST":

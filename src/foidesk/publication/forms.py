@@ -1,0 +1,69 @@
+from django import forms
+
+from foidesk.casework.models import REGIMES
+from foidesk.config.forms import DateInputField
+from foidesk.responses.services import OUTCOME_LABELS
+
+
+class LogFilterForm(forms.Form):
+    """Search and filters for the public disclosure log (a GET form)."""
+
+    q = forms.CharField(required=False, max_length=500)
+    published_from = DateInputField(description="the earliest date published", required=False)
+    published_to = DateInputField(description="the latest date published", required=False)
+    service_area = forms.ChoiceField(required=False)
+    outcome = forms.ChoiceField(
+        required=False, choices=[("", "Any outcome"), *OUTCOME_LABELS.items()]
+    )
+    regime = forms.ChoiceField(required=False, choices=[("", "Any law"), *REGIMES[:4]])
+    topic = forms.CharField(required=False, max_length=100)
+
+    def __init__(self, *args, service_areas=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["service_area"].choices = [("", "Any service area")] + [
+            (name, name) for name in service_areas
+        ]
+
+    def clean(self):
+        cleaned = super().clean()
+        start, end = cleaned.get("published_from"), cleaned.get("published_to")
+        if start and end and start > end:
+            self.add_error(
+                "published_to", "The latest date must be the same as or after the earliest"
+            )
+        return cleaned
+
+    def filters(self):
+        chosen = {
+            name: self.cleaned_data.get(name)
+            for name in [
+                "published_from",
+                "published_to",
+                "service_area",
+                "outcome",
+                "regime",
+                "topic",
+            ]
+        }
+        return {name: value for name, value in chosen.items() if value}
+
+
+class PublishForm(forms.Form):
+    title = forms.CharField(
+        max_length=200, error_messages={"required": "Enter a title for the disclosure log"}
+    )
+    topic = forms.CharField(max_length=100, required=False)
+    files = forms.MultipleChoiceField(
+        required=False, widget=forms.CheckboxSelectMultiple, choices=[]
+    )
+
+    def __init__(self, *args, files=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["files"].choices = [(key, description) for key, _, description in files]
+
+
+class UnpublishForm(forms.Form):
+    reason = forms.CharField(
+        widget=forms.Textarea,
+        error_messages={"required": "Say why the entry is taken down; the reason is kept"},
+    )

@@ -1,0 +1,678 @@
+"""Full-text search of the disclosure log: SQLite FTS5 or PostgreSQL full-text, one interface.
+
+The index is derived data: it holds the current version of each live entry (published and
+not unpublished) and can be rebuilt from the entries at any time. Whoever publishes,
+edits or unpublishes an entry calls ``index(entry)`` (or ``remove(entry)``) in the same
+transaction; ``rebuild()`` starts again from the entries.
+
+Queries are read the way a person types them, the same way on both databases: words (all
+must match), "quoted phrases", -excluded words or phrases, and OR between two words or
+phrases (``adoption OR fostering costs`` is (adoption or fostering) and costs). Anything
+else is read as words; nothing a person types can raise.
+
+To stay fast with a million entries, work is bounded however many entries match: the
+newest ``COUNT_LIMIT`` matches are counted (``Results.capped`` says there were more), and
+the newest ``RANKED`` of them are ranked, best first; any further pages list the rest
+newest first. An empty query (or one of exclusions only) lists the newest entries first.
+
+SQLite: an FTS5 table (porter stemming) with columns title, request_text, response_text
+and facets, ranked by bm25 with the title weighted above the request and the response.
+Its rowid is a key that sorts as the entry's publication time, so "newest first" and the
+published date filter are ranges of rowids; the other filters are tokens in the facets
+column, intersected inside FTS5. The side table ``publication_search`` maps entries to
+their keys; deleting its row (or the entry) deletes the indexed text by trigger.
+
+PostgreSQL: the table ``publication_search`` with a weighted tsvector (A title, B request,
+C response; 'english'), GIN indexes on it and on the service areas, and the filter columns
+copied from the version; each word or phrase is read by websearch_to_tsquery, ranked by
+ts_rank_cd; snippets by ts_headline.
+"""
+
+import hashlib
+import html
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass, fields
+from datetime import date, datetime, time, timedelta
+
+from django.db import connection, transaction
+
+from foidesk.law.dates import LONDON
+from foidesk.publication.models import DisclosureEntry
+
+# Matches counted, newest first: beyond this the total is "more than" (capped).
+COUNT_LIMIT = 10_000
+# Matches ranked, newest first: ranking reads each one's positions, a few microseconds
+# each, so "children" in a million entries is ranked among its newest 2,000, not all.
+RANKED = 2_000
+# Beyond this a query is cut: the first words are the ones a person meant most.
+MAX_QUERY_CHARS = 1_000
+MAX_TERMS = 16
+SNIPPET_WORDS = 30
+BATCH = 2_000
+
+# Relative weights of title, request and response (facets never count).
+SQLITE_BM25 = "bm25(10.0, 2.0, 1.0, 0.0)"
+# ts_rank_cd weights for D, C (response), B (request), A (title).
+POSTGRES_WEIGHTS = "{0.05, 0.2, 0.4, 1.0}"
+POSTGRES_CONFIG = "english"
+# Longer texts are indexed up to here on PostgreSQL: a tsvector is limited to 1 MB.
+POSTGRES_MAX_CHARS = 100_000
+
+# Marks around matches in the database's snippet: control characters, which indexed text
+# never contains (they are taken out), so that the text can be escaped and the marks then
+# turned into <mark> elements.
+START, STOP = "\x02", "\x03"
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+_TOKEN = re.compile(r'(?P<minus>-*)(?:"(?P<phrase>[^"]*)"?|(?P<word>[^\s"]+))')
+
+FTS = "publication_search_fts"
+SIDE = "publication_search"
+TEXT_COLUMNS = "{title request_text response_text}"
+
+
+# --- What callers see ------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Hit:
+    entry_id: int
+    rank: float  # higher is better; 0 for a listing without words
+    snippet_html: str  # escaped text, matches in <mark>: safe to output as HTML
+
+
+@dataclass(frozen=True, slots=True)
+class Results:
+    total: int
+    hits: list[Hit]
+    # True when more than ``total`` entries matched: only the newest ``total`` were ranked.
+    capped: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class Filters:
+    """Published between two days (inclusive, UK time), and exact values of the version."""
+
+    published_from: date | None = None
+    published_to: date | None = None
+    service_area: str = ""
+    outcome: str = ""
+    regime: str = ""
+    topic: str = ""
+
+    @classmethod
+    def of(cls, filters):
+        """A Filters from None, a Filters, or a mapping with the same keys (blanks ignored)."""
+        if filters is None:
+            return cls()
+        if isinstance(filters, cls):
+            return filters
+        if not isinstance(filters, Mapping):
+            raise TypeError(f"filters must be a Filters or a mapping, not {type(filters)}")
+        known = {field.name for field in fields(cls)}
+        unknown = set(filters) - known
+        if unknown:
+            raise TypeError(f"unknown filters {sorted(unknown)}: use {sorted(known)}")
+        values = {key: value for key, value in filters.items() if value not in (None, "")}
+        for key in ("published_from", "published_to"):
+            if key in values:
+                values[key] = _as_date(values[key])
+        return cls(**values)
+
+    def facets(self):
+        """The (kind, value) pairs every match must have."""
+        pairs = [
+            ("service_area", self.service_area),
+            ("outcome", self.outcome),
+            ("regime", self.regime),
+            ("topic", self.topic),
+        ]
+        return [(kind, value) for kind, value in pairs if value]
+
+    def published_range(self):
+        """[start, end) as aware datetimes, either None when open."""
+        start = end = None
+        if self.published_from:
+            start = datetime.combine(self.published_from, time(), tzinfo=LONDON)
+        if self.published_to:
+            end = datetime.combine(self.published_to + timedelta(days=1), time(), tzinfo=LONDON)
+        return start, end
+
+
+def _as_date(value):
+    if isinstance(value, datetime):
+        return value.date()
+    if isinstance(value, date):
+        return value
+    return date.fromisoformat(str(value))
+
+
+# --- Reading what a person typed -----------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Query:
+    """All groups must match (each group: any of its words or phrases); no excluded may."""
+
+    groups: tuple[tuple[str, ...], ...] = ()
+    excluded: tuple[str, ...] = ()
+
+    @property
+    def ranked(self):
+        return bool(self.groups)
+
+
+def parse(text):
+    """What ``text`` asks for; odd input gives fewer terms, never an error."""
+    if not isinstance(text, str):
+        text = "" if text is None else str(text)
+    # Lone surrogates cannot be sent to either database; control characters mean nothing.
+    text = text.encode("utf-8", "replace").decode("utf-8")
+    text = _CONTROL.sub(" ", text[:MAX_QUERY_CHARS])
+    groups, excluded = [], []
+    pending_or = negate_next = False
+    count = 0
+    for match in _TOKEN.finditer(text):
+        phrase, word = match["phrase"], match["word"]
+        negated = bool(match["minus"]) or negate_next
+        if phrase is None:
+            if word.startswith("-"):
+                negated, word = True, word.lstrip("-")
+            if word.upper() == "OR" and not negated:
+                pending_or = bool(groups)
+                continue
+            if word == "AND" and not negated:
+                continue
+            if word == "NOT" and not negated:
+                negate_next = True
+                continue
+            term = word
+        else:
+            term = " ".join(phrase.split())
+        negate_next = False
+        if not any(character.isalnum() for character in term):
+            pending_or = False
+            continue
+        if count >= MAX_TERMS:
+            break
+        count += 1
+        if negated:
+            excluded.append(term)
+            pending_or = False
+        elif pending_or:
+            groups[-1] = (*groups[-1], term)
+            pending_or = False
+        else:
+            groups.append((term,))
+    return Query(tuple(groups), tuple(excluded))
+
+
+# --- The interface ---------------------------------------------------------------------
+
+
+def index(entry):
+    """Put ``entry``'s current version in the index, replacing what was there.
+
+    An entry that is not live (or has no current version) is taken out instead.
+    """
+    _backend().index(entry.pk)
+
+
+def remove(entry):
+    """Take ``entry`` out of the index (when it is unpublished)."""
+    _backend().remove(entry.pk)
+
+
+def rebuild():
+    """Empty the index and index every live entry again; the number indexed.
+
+    One transaction: searches see the old index until it is done.
+    """
+    return _backend().rebuild()
+
+
+def search(query, *, filters=None, limit=20, offset=0):
+    """The live entries matching ``query`` and ``filters``, best first, as Results."""
+    limit, offset = max(0, int(limit)), max(0, int(offset))
+    wanted = parse(query)
+    backend = _backend()
+    plan = backend.plan(wanted, Filters.of(filters))
+    with connection.cursor() as cursor:
+        newest = backend.newest(cursor, plan, COUNT_LIMIT + 1)
+        capped = len(newest) > COUNT_LIMIT
+        newest = newest[:COUNT_LIMIT]
+        if offset >= len(newest) or not limit:
+            return Results(len(newest), [], capped)
+        page, start = [], offset
+        if wanted.ranked:
+            ranked = newest[:RANKED]
+            if offset < len(ranked):
+                page = backend.rank(cursor, plan, ranked, limit, offset)
+            start = max(offset, len(ranked))
+        # Past the ranked matches (or with no words to rank by): newest first.
+        page += [(key, 0.0) for key in newest[start : offset + limit]]
+        hits = backend.hits(cursor, plan, page)
+    return Results(len(newest), hits, capped)
+
+
+def _backend():
+    if connection.vendor == "sqlite":
+        return SQLite
+    if connection.vendor == "postgresql":
+        return PostgreSQL
+    raise NotImplementedError(f"no search for {connection.vendor}: use SQLite or PostgreSQL")
+
+
+# --- Shared helpers ---------------------------------------------------------------------
+
+
+def _clean(text):
+    return _CONTROL.sub(" ", text or "")
+
+
+def _live_entries():
+    return DisclosureEntry.objects.filter(
+        published_at__isnull=False, unpublished_at__isnull=True, current__isnull=False
+    )
+
+
+def _marked_html(fragment):
+    """Escape the database's fragment, then turn its marks into <mark> elements."""
+    escaped = html.escape(fragment.replace("\u2026", "...").strip(), quote=True)
+    escaped = escaped.replace(START, "<mark>").replace(STOP, "</mark>")
+    return escaped.replace("...", "\u2026")
+
+
+def _best(*fragments):
+    """The fragment with the most matches marked; the first when none has more."""
+    fragments = [fragment or "" for fragment in fragments]
+    return max(fragments, key=lambda fragment: fragment.count(START))
+
+
+def _leading_words(text, count=SNIPPET_WORDS):
+    words = _clean(text).split()
+    fragment = " ".join(words[:count])
+    return html.escape(fragment + ("\u2026" if len(words) > count else ""), quote=True)
+
+
+def _facet_token(kind, value):
+    """A token of digits only, which neither tokenizer nor stemmer changes."""
+    digest = hashlib.blake2b(f"{kind}\x1f{value}".encode(), digest_size=8).digest()
+    return str(int.from_bytes(digest, "big") >> 4)
+
+
+ALL = _facet_token("all", "")
+
+
+# --- SQLite ------------------------------------------------------------------------------
+
+
+class SQLite:
+    FIELDS = (
+        "pk",
+        "published_at",
+        "current__title",
+        "current__request_text",
+        "current__response_text",
+        "current__regime",
+        "current__outcome",
+        "current__topic",
+        "current__service_areas",
+    )
+
+    @staticmethod
+    def key(entry_id, published_at):
+        """Sorts as the publication time (to the second), then the entry's id."""
+        seconds = max(0, int(published_at.timestamp()))
+        return (seconds << 20) | (entry_id & 0xFFFFF)
+
+    @staticmethod
+    def key_range(filters):
+        start, end = filters.published_range()
+        low = (max(0, int(start.timestamp())) << 20) if start else None
+        high = (max(0, int(end.timestamp())) << 20) - 1 if end else None
+        return low, high
+
+    @classmethod
+    def row(cls, values):
+        entry_id, published_at, title, request, response, regime, outcome, topic, areas = values
+        facets = [ALL, _facet_token("regime", regime), _facet_token("outcome", outcome)]
+        if topic:
+            facets.append(_facet_token("topic", topic))
+        if isinstance(areas, list):
+            facets += [_facet_token("service_area", str(area)) for area in areas]
+        return (
+            entry_id,
+            cls.key(entry_id, published_at),
+            _clean(title),
+            _clean(request),
+            _clean(response),
+            " ".join(facets),
+        )
+
+    @classmethod
+    def index(cls, entry_id):
+        values = _live_entries().filter(pk=entry_id).values_list(*cls.FIELDS).first()
+        with transaction.atomic(), connection.cursor() as cursor:
+            cls._delete(cursor, entry_id)
+            if values is not None:
+                cls._insert(cursor, [cls.row(values)])
+
+    @classmethod
+    def remove(cls, entry_id):
+        with transaction.atomic(), connection.cursor() as cursor:
+            cls._delete(cursor, entry_id)
+
+    @staticmethod
+    def _delete(cursor, entry_id):
+        # The trigger on the side table deletes the indexed text.
+        cursor.execute(f"DELETE FROM {SIDE} WHERE entry_id = %s", [entry_id])
+
+    @staticmethod
+    def _insert(cursor, rows, taken=None):
+        """Insert ``rows``; a key already taken (two entries in one second whose ids are
+        a multiple of 2^20 apart) moves to the next free one."""
+        placed = []
+        for entry_id, key, *texts in rows:
+            while (key in taken) if taken is not None else SQLite._taken(cursor, key):
+                key += 1
+            if taken is not None:
+                taken.add(key)
+            placed.append((entry_id, key, *texts))
+        cursor.executemany(
+            f"INSERT INTO {SIDE} (entry_id, doc) VALUES (%s, %s)",
+            [(entry_id, key) for entry_id, key, *_ in placed],
+        )
+        cursor.executemany(
+            f"INSERT INTO {FTS} (rowid, title, request_text, response_text, facets) "
+            "VALUES (%s, %s, %s, %s, %s)",
+            [(key, *texts) for _, key, *texts in placed],
+        )
+
+    @staticmethod
+    def _taken(cursor, key):
+        cursor.execute(f"SELECT 1 FROM {SIDE} WHERE doc = %s", [key])
+        return cursor.fetchone() is not None
+
+    @classmethod
+    def rebuild(cls):
+        count = 0
+        with transaction.atomic(), connection.cursor() as cursor:
+            # Dropping and creating the FTS table again (from its own definition) is much
+            # faster than deleting a million rows from it; readers see the old index.
+            cursor.execute(
+                "SELECT type, name, sql FROM sqlite_master WHERE name IN (%s, %s)",
+                [FTS, f"{SIDE}_forget"],
+            )
+            schema = {kind: sql for kind, _, sql in cursor.fetchall()}
+            cursor.execute(f"DROP TRIGGER {SIDE}_forget")
+            cursor.execute(f"DROP TABLE {FTS}")
+            cursor.execute(f"DELETE FROM {SIDE}")
+            cursor.execute(schema["table"])
+            taken = set()
+            after = 0
+            while True:
+                batch = list(
+                    _live_entries()
+                    .filter(pk__gt=after)
+                    .order_by("pk")
+                    .values_list(*cls.FIELDS)[:BATCH]
+                )
+                if not batch:
+                    break
+                cls._insert(cursor, [cls.row(values) for values in batch], taken)
+                count += len(batch)
+                after = batch[-1][0]
+            cursor.execute(schema["trigger"])
+            # Merge the index's segments into one: fewer b-trees for every query to read.
+            cursor.execute(f"INSERT INTO {FTS} ({FTS}) VALUES ('optimize')")
+        return count
+
+    @classmethod
+    def expression(cls, query, filters):
+        """The FTS5 query: every term is quoted, so no input can be a syntax error."""
+
+        def phrase(term):
+            return f'{TEXT_COLUMNS} : "{term.replace('"', '""')}"'
+
+        parts = []
+        for group in query.groups:
+            alternatives = [phrase(term) for term in group]
+            parts.append(
+                alternatives[0] if len(alternatives) == 1 else f"({' OR '.join(alternatives)})"
+            )
+        parts += [f'facets : "{_facet_token(kind, value)}"' for kind, value in filters.facets()]
+        if not parts:
+            parts.append(f'facets : "{ALL}"')
+        expression = " AND ".join(parts)
+        if query.excluded:
+            excluded = " OR ".join(phrase(term) for term in query.excluded)
+            expression = f"({expression}) NOT ({excluded})"
+        return expression
+
+    @classmethod
+    def plan(cls, query, filters):
+        low, high = cls.key_range(filters)
+        bounds, params = "", []
+        if low is not None:
+            bounds += " AND rowid >= %s"
+            params.append(low)
+        if high is not None:
+            bounds += " AND rowid <= %s"
+            params.append(high)
+        return {
+            "ranked": query.ranked,
+            "expression": cls.expression(query, filters),
+            "bounds": bounds,
+            "params": params,
+        }
+
+    @staticmethod
+    def newest(cursor, plan, count):
+        cursor.execute(
+            f"SELECT rowid FROM {FTS} WHERE {FTS} MATCH %s{plan['bounds']} "
+            "ORDER BY rowid DESC LIMIT %s",
+            [plan["expression"], *plan["params"], count],
+        )
+        return [key for (key,) in cursor.fetchall()]
+
+    @staticmethod
+    def rank(cursor, plan, ranked, limit, offset):
+        """The page of ``ranked`` (the newest matches, newest first), best first."""
+        cursor.execute(
+            f"SELECT rowid, -rank FROM {FTS} WHERE {FTS} MATCH %s AND rank MATCH %s "
+            f"AND rowid >= %s{plan['bounds']} ORDER BY rank LIMIT %s OFFSET %s",
+            [plan["expression"], SQLITE_BM25, ranked[-1], *plan["params"], limit, offset],
+        )
+        return cursor.fetchall()
+
+    @staticmethod
+    def hits(cursor, plan, page):
+        keys = [key for key, _ in page]
+        marks = ", ".join(["%s"] * len(keys))
+        cursor.execute(f"SELECT doc, entry_id FROM {SIDE} WHERE doc IN ({marks})", keys)
+        entries = dict(cursor.fetchall())
+        hits = []
+        for key, rank in page:
+            if plan["ranked"]:
+                cursor.execute(
+                    f"SELECT snippet({FTS}, 1, %s, %s, '\u2026', %s), "
+                    f"snippet({FTS}, 2, %s, %s, '\u2026', %s) "
+                    f"FROM {FTS} WHERE {FTS} MATCH %s AND rowid = %s",
+                    [START, STOP, SNIPPET_WORDS] * 2 + [plan["expression"], key],
+                )
+                found = cursor.fetchone()
+                snippet = _marked_html(_best(*found)) if found else ""
+            else:
+                cursor.execute(f"SELECT request_text FROM {FTS} WHERE rowid = %s", [key])
+                found = cursor.fetchone()
+                snippet = _leading_words(found[0]) if found else ""
+            if key in entries:
+                hits.append(Hit(entries[key], float(rank), snippet))
+        return hits
+
+
+# --- PostgreSQL --------------------------------------------------------------------------
+
+
+def _document_sql(version):
+    return (
+        f"setweight(to_tsvector('{POSTGRES_CONFIG}', left({version}.title, %s)), 'A') || "
+        f"setweight(to_tsvector('{POSTGRES_CONFIG}', left({version}.request_text, %s)), 'B') || "
+        f"setweight(to_tsvector('{POSTGRES_CONFIG}', left({version}.response_text, %s)), 'C')"
+    )
+
+
+class PostgreSQL:
+    UPSERT = f"""
+        INSERT INTO {SIDE} (entry_id, published_at, title, document, regime, outcome, topic,
+                            service_areas)
+        SELECT e.id, e.published_at, v.title, {_document_sql("v")}, v.regime, v.outcome,
+               v.topic,
+               CASE WHEN jsonb_typeof(v.service_areas) = 'array'
+                    THEN ARRAY(SELECT jsonb_array_elements_text(v.service_areas))
+                    ELSE ARRAY[]::text[] END
+        FROM publication_disclosureentry e
+        JOIN publication_disclosureversion v ON v.id = e.current_id
+        WHERE e.published_at IS NOT NULL AND e.unpublished_at IS NULL AND {{where}}
+        ON CONFLICT (entry_id) DO UPDATE SET
+            published_at = excluded.published_at, title = excluded.title,
+            document = excluded.document, regime = excluded.regime,
+            outcome = excluded.outcome, topic = excluded.topic,
+            service_areas = excluded.service_areas
+    """
+    LIMITS = [POSTGRES_MAX_CHARS] * 3
+
+    @classmethod
+    def index(cls, entry_id):
+        with transaction.atomic(), connection.cursor() as cursor:
+            cursor.execute(f"DELETE FROM {SIDE} WHERE entry_id = %s", [entry_id])
+            cursor.execute(cls.UPSERT.format(where="e.id = %s"), [*cls.LIMITS, entry_id])
+
+    @classmethod
+    def remove(cls, entry_id):
+        with connection.cursor() as cursor:
+            cursor.execute(f"DELETE FROM {SIDE} WHERE entry_id = %s", [entry_id])
+
+    @classmethod
+    def rebuild(cls):
+        count = 0
+        with transaction.atomic(), connection.cursor() as cursor:
+            # DELETE, not TRUNCATE: searches go on reading the old index meanwhile.
+            cursor.execute(f"DELETE FROM {SIDE}")
+            cursor.execute("SELECT min(id), max(id) FROM publication_disclosureentry")
+            first, last = cursor.fetchone()
+            if first is not None:
+                for start in range(first, last + 1, BATCH * 5):
+                    cursor.execute(
+                        cls.UPSERT.format(where="e.id >= %s AND e.id < %s"),
+                        [*cls.LIMITS, start, start + BATCH * 5],
+                    )
+                    count += cursor.rowcount
+            cursor.execute(f"ANALYZE {SIDE}")
+        return count
+
+    @staticmethod
+    def tsquery(query):
+        """SQL for the tsquery, and its parameters: each word or phrase is read by
+        websearch_to_tsquery as a quoted phrase, then combined, so that OR binds the two
+        terms beside it (websearch_to_tsquery alone would put OR below AND)."""
+
+        def term(text):
+            return f"websearch_to_tsquery('{POSTGRES_CONFIG}', %s)", [f'"{text}"']
+
+        sql, params = [], []
+        for group in query.groups:
+            parts = [term(text) for text in group]
+            sql.append("(" + " || ".join(part for part, _ in parts) + ")")
+            params += [param for _, values in parts for param in values]
+        for text in query.excluded:
+            part, values = term(text)
+            sql.append(f"!!{part}")
+            params += values
+        return " && ".join(sql), params
+
+    @classmethod
+    def where(cls, query, filters, tsquery):
+        conditions, params = [], []
+        if tsquery[0]:
+            conditions.append(f"document @@ ({tsquery[0]})")
+            params += tsquery[1]
+        start, end = filters.published_range()
+        if start:
+            conditions.append("published_at >= %s")
+            params.append(start)
+        if end:
+            conditions.append("published_at < %s")
+            params.append(end)
+        if filters.service_area:
+            conditions.append("service_areas @> ARRAY[%s]::text[]")
+            params.append(filters.service_area)
+        for column in ("outcome", "regime", "topic"):
+            if getattr(filters, column):
+                conditions.append(f"{column} = %s")
+                params.append(getattr(filters, column))
+        return " AND ".join(conditions) or "TRUE", params
+
+    @classmethod
+    def plan(cls, query, filters):
+        tsquery = cls.tsquery(query)
+        where, params = cls.where(query, filters, tsquery)
+        return {"ranked": query.ranked, "tsquery": tsquery, "where": where, "params": params}
+
+    @staticmethod
+    def newest(cursor, plan, count):
+        cursor.execute(
+            f"SELECT entry_id FROM {SIDE} WHERE {plan['where']} "
+            "ORDER BY published_at DESC, entry_id DESC LIMIT %s",
+            [*plan["params"], count],
+        )
+        return [entry_id for (entry_id,) in cursor.fetchall()]
+
+    @staticmethod
+    def rank(cursor, plan, ranked, limit, offset):
+        tsquery, params = plan["tsquery"]
+        cursor.execute(
+            f"SELECT entry_id, ts_rank_cd(%s, document, {tsquery}, 1) AS rank "
+            f"FROM {SIDE} WHERE entry_id = ANY(%s) "
+            "ORDER BY rank DESC, published_at DESC, entry_id DESC LIMIT %s OFFSET %s",
+            [POSTGRES_WEIGHTS, *params, ranked, limit, offset],
+        )
+        return cursor.fetchall()
+
+    @classmethod
+    def hits(cls, cursor, plan, page):
+        snippets = cls.snippets(cursor, [entry_id for entry_id, _ in page], plan)
+        return [Hit(entry_id, float(rank), snippets.get(entry_id, "")) for entry_id, rank in page]
+
+    @staticmethod
+    def snippets(cursor, entry_ids, plan):
+        tsquery = plan["tsquery"]
+        if not plan["ranked"]:
+            cursor.execute(
+                "SELECT e.id, left(v.request_text, 2000) FROM publication_disclosureentry e "
+                "JOIN publication_disclosureversion v ON v.id = e.current_id "
+                "WHERE e.id = ANY(%s)",
+                [entry_ids],
+            )
+            return {entry_id: _leading_words(text) for entry_id, text in cursor.fetchall()}
+        options = (
+            f"StartSel={START}, StopSel={STOP}, MaxWords={SNIPPET_WORDS}, MinWords=12, "
+            'ShortWord=2, MaxFragments=2, FragmentDelimiter=" \u2026 "'
+        )
+        headline = (
+            f"ts_headline('{POSTGRES_CONFIG}', translate(left({{column}}, %s), %s, '  '), "
+            f"{tsquery[0]}, %s)"
+        )
+        params = [POSTGRES_MAX_CHARS, START + STOP, *tsquery[1], options]
+        cursor.execute(
+            f"SELECT e.id, {headline.format(column='v.request_text')}, "
+            f"{headline.format(column='v.response_text')} "
+            "FROM publication_disclosureentry e "
+            "JOIN publication_disclosureversion v ON v.id = e.current_id WHERE e.id = ANY(%s)",
+            [*params, *params, entry_ids],
+        )
+        return {
+            entry_id: _marked_html(_best(request, response))
+            for entry_id, request, response in cursor.fetchall()
+        }

@@ -1,0 +1,348 @@
+"""Similar requests and round-robins, for staff: the similarity index kept beside the database.
+
+The index (``foidesk.publication.similarity``) holds every request's subject and text, keyed
+by the request's id, saved under DATA_DIR/similarity. Each process loads it once, then adds
+the requests logged since it was built (ids above the highest it holds) before answering,
+so a request can be found from the moment it is logged. ``rebuild()`` starts again from
+the database and regroups the round-robins; the ``rebuild_similar`` command runs it, and a
+task queued once ``REBUILD_AFTER`` requests have come in since the last build.
+
+A round-robin is near-identical requests from different requesters: the same letter sent
+by many people, or sent to many authorities. A new request joins one when the task that
+follows its logging finds it.
+"""
+
+import os
+import shutil
+import threading
+import time
+import uuid
+from dataclasses import dataclass
+from pathlib import Path
+
+from django.conf import settings
+from django.db import transaction
+from django.db.models import Count
+from django.tasks import task
+
+from foidesk.accounts import permissions
+from foidesk.casework.models import Request
+from foidesk.publication.models import RoundRobinMember
+from foidesk.publication.similarity import SimilarityError, SimilarityIndex, round_robins
+
+SHOWN = 5
+# Similar requests are looked for among this many, then those the user may not see are
+# left out: a contributor sees few cases, so most of the best matches may be hidden.
+CANDIDATES = 50
+# A score this high is the same letter; see benchmarks/README.md for how it was chosen.
+ROUND_ROBIN_SCORE = 0.85
+REBUILD_AFTER = 200
+# An index of fewer requests is built again, in a second or so, whenever new ones have come
+# in: a new installation's vocabulary would otherwise lack the words of all that follow.
+SMALL = 5_000
+# A build another process may still be reading is kept this long after it is replaced.
+KEEP_REPLACED_SECONDS = 600
+BATCH = 5000
+
+
+@dataclass(frozen=True)
+class SimilarRequest:
+    reference: str
+    subject: str
+    state: str
+    state_label: str
+    score: float
+    shared_terms: list[str]
+    published: bool
+    # Others of its round-robin that matched too, shown as this one (0 when none).
+    alike: int = 0
+
+
+def similar_to(case, user, limit=SHOWN):
+    """The requests most like ``case`` that ``user`` may see, best first."""
+    index = current_index()
+    key = str(case.pk)
+    if key in index:
+        matches = index.similar_to_key(key, k=CANDIDATES)
+    else:
+        matches = index.similar(text_of(case.subject, case.body), k=CANDIDATES, exclude=[key])
+    return _visible(matches, user, limit)
+
+
+def similar_to_text(text, user, limit=SHOWN):
+    """The requests most like ``text`` that ``user`` may see (an anonymous user: only those
+    published in the disclosure log), best first."""
+    return _visible(current_index().similar(text, k=CANDIDATES), user, limit)
+
+
+def _visible(matches, user, limit):
+    # A match sharing no word at all is alike only in its letters: noise, not a lead.
+    scores = {int(match.key): match for match in matches if match.shared_terms}
+    cases = Request.objects.filter(pk__in=scores).select_related("disclosure")
+    if user.is_authenticated:
+        cases = permissions.visible_requests(user, cases)
+    else:
+        cases = cases.filter(
+            disclosure__published_at__isnull=False, disclosure__unpublished_at__isnull=True
+        )
+    found = sorted(cases, key=lambda case: (-scores[case.pk].score, case.reference))
+    return [
+        _shown(case, scores[case.pk], alike) for case, alike in _one_per_round_robin(found)[:limit]
+    ]
+
+
+def _one_per_round_robin(cases):
+    """The best of each round-robin, with how many others of it there were, in order."""
+    groups = dict(
+        RoundRobinMember.objects.filter(request__in=cases).values_list("request_id", "group")
+    )
+    kept, alike, first_of = [], {}, {}
+    for case in cases:
+        group = groups.get(case.pk)
+        if group is not None and group in first_of:
+            alike[first_of[group]] += 1
+            continue
+        if group is not None:
+            first_of[group] = case.pk
+        alike[case.pk] = 0
+        kept.append(case)
+    return [(case, alike[case.pk]) for case in kept]
+
+
+def _shown(case, match, alike):
+    disclosure = getattr(case, "disclosure", None)
+    return SimilarRequest(
+        reference=case.reference,
+        subject=case.subject,
+        state=case.state,
+        state_label=case.get_state_display(),
+        score=round(match.score, 3),
+        shared_terms=list(match.shared_terms),
+        published=bool(disclosure and disclosure.is_live),
+        alike=alike,
+    )
+
+
+def text_of(subject, body):
+    return f"{subject}\n\n{body}"
+
+
+# --- The index on disk and in this process ------------------------------------------------
+
+
+def index_root():
+    return Path(settings.DATA_DIR) / "similarity"
+
+
+class _Loaded:
+    """This process's copy of the index, the build it came from, and the highest id in it."""
+
+    lock = threading.Lock()
+    build = None
+    index = None
+    highest = 0
+
+
+def forget():
+    """Drop this process's copy; the next question loads the saved index again."""
+    with _Loaded.lock:
+        _Loaded.build, _Loaded.index, _Loaded.highest = None, None, 0
+
+
+def current_index():
+    """The saved index, with every request logged since its build added."""
+    with _Loaded.lock:
+        build = current_build()
+        if build is None or _small_and_behind(build):
+            build = _build_and_save()
+        if build != _Loaded.build:
+            _Loaded.index = SimilarityIndex.load(index_root() / build, verify=False, mmap=True)
+            _Loaded.highest = max(map(int, _Loaded.index.keys()), default=0)
+            _Loaded.build = build
+        _add_newer_requests()
+        return _Loaded.index
+
+
+def _small_and_behind(build):
+    """Whether the build is small and requests have come in since it was made."""
+    if build == _Loaded.build:
+        index, highest = _Loaded.index, _Loaded.highest
+    else:
+        index = SimilarityIndex.load(index_root() / build, verify=False, mmap=True)
+        highest = max(map(int, index.keys()), default=0)
+    small = index.stats()["documents"] < SMALL
+    return small and Request.objects.filter(pk__gt=highest).exists()
+
+
+def _add_newer_requests():
+    newer = list(
+        Request.objects.filter(pk__gt=_Loaded.highest)
+        .order_by("pk")
+        .values_list("pk", "subject", "body")
+    )
+    if newer:
+        _Loaded.index.extend((str(pk), text_of(subject, body)) for pk, subject, body in newer)
+        _Loaded.highest = newer[-1][0]
+
+
+def current_build():
+    try:
+        build = (index_root() / "current").read_text().strip()
+    except FileNotFoundError:
+        return None
+    return build if (index_root() / build / "manifest.json").exists() else None
+
+
+def _all_requests():
+    """(key, text) for every request, read in batches of ids to keep memory flat."""
+    after = 0
+    while True:
+        batch = list(
+            Request.objects.filter(pk__gt=after)
+            .order_by("pk")
+            .values_list("pk", "subject", "body")[:BATCH]
+        )
+        if not batch:
+            return
+        for pk, subject, body in batch:
+            yield str(pk), text_of(subject, body)
+        after = batch[-1][0]
+
+
+def _build_and_save():
+    """Build an index of every request, save it as a new build, make it the current one."""
+    index = SimilarityIndex.build(_all_requests())
+    build = uuid.uuid4().hex
+    index.save(index_root() / build)
+    del index  # memory: the copy used from now on is the saved one, mapped
+    pointer = index_root() / f"current.{build}"
+    pointer.write_text(build)
+    # Readers see the old build or the new one, never a half-written pointer.
+    os.replace(pointer, index_root() / "current")
+    for old in index_root().iterdir():
+        replaced_long_ago = time.time() - old.stat().st_mtime > KEEP_REPLACED_SECONDS
+        if old.is_dir() and old.name != build and replaced_long_ago:
+            shutil.rmtree(old, ignore_errors=True)
+    return build
+
+
+def rebuild():
+    """Build the index again from every request and regroup the round-robins; the number of
+    requests indexed and of round-robins found."""
+    with _Loaded.lock:
+        build = _build_and_save()
+    index = current_index()
+    groups = _round_robins(index)
+    _replace_round_robins(groups)
+    return {"requests": len(index), "round_robins": len(groups), "build": build}
+
+
+def _round_robins(index):
+    groups = round_robins(_all_requests(), ROUND_ROBIN_SCORE, index=index)
+    who = _requesters_of([int(key) for group in groups for key in group])
+    return [
+        sorted(int(key) for key in group)
+        for group in groups
+        if _from_different_requesters([who.get(int(key)) for key in group])
+    ]
+
+
+def _requesters_of(request_ids):
+    """{request id: who asked}, by email address, else name and postal address; a request
+    whose requester has been erased is left out. Compared, never stored or shown."""
+    who = {}
+    for pk, email, name, address in Request.objects.filter(
+        pk__in=request_ids, requester__isnull=False
+    ).values_list("pk", "requester__email", "requester__name", "requester__postal_address"):
+        who[pk] = email.casefold() if email else (name.casefold(), address.casefold())
+    return who
+
+
+def _from_different_requesters(requesters):
+    """Unknown requesters (erased) may be different people from anyone."""
+    known = [requester for requester in requesters if requester is not None]
+    return len(set(known)) + (len(requesters) - len(known)) > 1
+
+
+@transaction.atomic
+def _replace_round_robins(groups):
+    RoundRobinMember.objects.all().delete()
+    RoundRobinMember.objects.bulk_create(
+        [RoundRobinMember(request_id=pk, group=group[0]) for group in groups for pk in group],
+        batch_size=BATCH,
+    )
+
+
+# --- Following new requests ------------------------------------------------------------------
+
+
+@task
+def place_in_round_robin(request_id):
+    """Put a newly logged request in the round-robin of the near-identical requests from
+    other requesters, if there are any; queue a rebuild when the index has grown stale."""
+    case = Request.objects.filter(pk=request_id).first()
+    if case is None:
+        return None
+    index = current_index()
+    matches = [
+        match
+        for match in index.similar_to_key(str(case.pk), k=20)
+        if match.score >= ROUND_ROBIN_SCORE
+    ]
+    _maybe_queue_rebuild(index)
+    if not matches:
+        return None
+    return _join(case, [int(match.key) for match in matches])
+
+
+@transaction.atomic
+def _join(case, alike):
+    who = _requesters_of([case.pk, *alike])
+    others = [pk for pk in alike if _from_different_requesters([who.get(case.pk), who.get(pk)])]
+    if not others:
+        return None
+    existing = RoundRobinMember.objects.filter(request_id__in=others).order_by("group")
+    group = existing.values_list("group", flat=True).first() or min([case.pk, *others])
+    for pk in [case.pk, *others]:
+        RoundRobinMember.objects.get_or_create(request_id=pk, defaults={"group": group})
+    return group
+
+
+def _maybe_queue_rebuild(index):
+    # Once per REBUILD_AFTER new requests, not after each one: a rebuild can take minutes.
+    added = index.stats()["added_since_build"]
+    if added and added % REBUILD_AFTER == 0:
+        rebuild_in_background.enqueue()
+
+
+@task
+def rebuild_in_background():
+    try:
+        return rebuild()
+    except SimilarityError:
+        # An empty or unreadable index is built again on the next question asked of it.
+        return None
+
+
+def round_robin_sizes(request_ids):
+    """{request id: how many requests are in its round-robin}, for those in one."""
+    members = dict(
+        RoundRobinMember.objects.filter(request_id__in=request_ids).values_list(
+            "request_id", "group"
+        )
+    )
+    sizes = dict(
+        RoundRobinMember.objects.filter(group__in=set(members.values()))
+        .values("group")
+        .annotate(size=Count("pk"))
+        .values_list("group", "size")
+    )
+    return {pk: sizes[group] for pk, group in members.items()}
+
+
+def follow_new_request(sender, instance, created, raw=False, **kwargs):
+    """Connected to Request's post_save: once a new request is committed, look for its
+    round-robin in the background (a fixture being loaded is left alone)."""
+    if created and not raw:
+        pk = instance.pk
+        transaction.on_commit(lambda: place_in_round_robin.enqueue(pk))
