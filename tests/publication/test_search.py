@@ -75,7 +75,8 @@ def ids(results):
 
 
 def snippet(query, entry, **kwargs):
-    return next(h.snippet_html for h in search.search(query, **kwargs).hits if h.entry_id == entry.pk)
+    hits = search.search(query, **kwargs).hits
+    return next(h.snippet_html for h in hits if h.entry_id == entry.pk)
 
 
 @pytest.fixture
@@ -163,7 +164,8 @@ def test_html_in_the_text_stays_text(authority):
     )
     html = snippet("loads", entry)
     assert "<mark>loads</mark>" in html
-    assert 'alert(&quot;x&quot;)' in html and "&amp;" in html
+    assert "alert(&quot;x&quot;)" in html
+    assert "&amp;" in html
     # Only <mark> elements are made: everything else in the text is escaped.
     assert html.replace("<mark>", "").replace("</mark>", "").count("<") == 0
     if connection.vendor == "sqlite":
@@ -245,7 +247,7 @@ def test_a_quoted_phrase_needs_its_words_together(children):
 
 
 def test_excluded_words_and_phrases(children):
-    looked_after, scattered = children
+    _looked_after, scattered = children
     assert ids(search.search("children -placements")) == [scattered.pk]
     assert ids(search.search('children -"looked after children"')) == [scattered.pk]
     assert ids(search.search("children NOT placements")) == [scattered.pk]
@@ -364,10 +366,9 @@ def test_paging(authority):
     second = search.search("adoption", limit=2, offset=2)
     third = search.search("adoption", limit=2, offset=4)
     assert first.total == second.total == 5
-    assert len(first.hits) == len(second.hits) == 2 and len(third.hits) == 1
-    assert {h.entry_id for r in (first, second, third) for h in r.hits} == {
-        e.pk for e in entries
-    }
+    assert len(first.hits) == len(second.hits) == 2
+    assert len(third.hits) == 1
+    assert {h.entry_id for r in (first, second, third) for h in r.hits} == {e.pk for e in entries}
     assert search.search("adoption", offset=10).hits == []
     assert ids(search.search("", limit=2, offset=1)) == [entries[3].pk, entries[2].pk]
 
@@ -384,7 +385,8 @@ def test_very_many_matches_are_counted_and_ranked_among_the_newest(authority, mo
     title_match = on_day(3, "Adoption allowances")
     newest_text_match = on_day(4, "Report four")
     results = search.search("adoption")
-    assert results.total == 3 and results.capped
+    assert results.total == 3
+    assert results.capped
     # The newest two ranked (the title first), then the next newest; the oldest not at all.
     assert ids(results) == [title_match.pk, newest_text_match.pk, older_text_match.pk]
     assert results.hits[0].rank > results.hits[1].rank > 0 == results.hits[2].rank
@@ -393,7 +395,8 @@ def test_very_many_matches_are_counted_and_ranked_among_the_newest(authority, mo
     assert ids(search.search("adoption", offset=2)) == [older_text_match.pk]
     # A narrower search counts them all.
     narrower = search.search("adoption", filters={"published_to": date(2020, 3, 3)})
-    assert ids(narrower) == [oldest_title_match.pk] and not narrower.capped
+    assert ids(narrower) == [oldest_title_match.pk]
+    assert not narrower.capped
 
 
 # --- Odd input -------------------------------------------------------------------------
