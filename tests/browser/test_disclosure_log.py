@@ -2,7 +2,6 @@
 with axe, an officer publishing from the preview, and similar requests on the case page."""
 
 import pytest
-
 from django.utils import timezone
 
 from foidesk import demo
