@@ -230,13 +230,13 @@ def test_the_openapi_document_describes_the_endpoints(client):
 
 
 # The permission matrix of the API: every role against every endpoint.
-ENDPOINTS = ["log", "get", "list", "event"]
+ENDPOINTS = ["log", "get", "list", "event", "similar", "disclosure log"]
 API_MATRIX = {
-    None: [401, 401, 401, 401],
-    Role.OFFICER: [201, 200, 200, 200],
-    Role.ADMIN: [201, 200, 200, 200],
-    Role.APPROVER: [403, 200, 200, 403],
-    Role.CONTRIBUTOR: [403, 404, 200, 404],
+    None: [401, 401, 401, 401, 401, 200],
+    Role.OFFICER: [201, 200, 200, 200, 200, 200],
+    Role.ADMIN: [201, 200, 200, 200, 200, 200],
+    Role.APPROVER: [403, 200, 200, 403, 200, 200],
+    Role.CONTRIBUTOR: [403, 404, 200, 404, 404, 200],
 }
 
 
@@ -254,6 +254,8 @@ def test_api_permission_matrix(call, officer_token, token_for, role):
             token,
             {"kind": "clarification_sought", "date": "2020-01-20"},
         ).status_code,
+        call("get", f"/requests/{reference}/similar", token).status_code,
+        call("get", "/disclosure?q=anything", token).status_code,
     ]
     assert got == API_MATRIX[role]
 
