@@ -180,7 +180,7 @@ def publish(request, reference):
         initial={
             "title": current.title if current else shown.title,
             "topic": current.topic if current else "",
-            "files": [key for key, _, _ in shown.files if key != "attachments"],
+            "files": [key for key, _, _ in shown.files],
         },
     )
 
