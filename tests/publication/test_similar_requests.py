@@ -15,6 +15,7 @@ from foidesk.casework import services as casework
 from foidesk.casework.models import Request, ServiceArea
 from foidesk.publication import similar_requests
 from foidesk.publication.models import RoundRobinMember
+from foidesk.publication.similarity import SimilarityError
 from foidesk.responses.models import Decision
 
 pytestmark = pytest.mark.django_db
@@ -146,11 +147,22 @@ def test_copying_from_a_request_the_officer_cannot_name_is_refused_plainly(clien
     assert not Decision.objects.filter(question__request=new, copied_from="0000000").exists()
 
 
-def test_an_unreadable_index_leaves_the_case_page_working(client, staff, settings):
+def test_a_damaged_index_is_built_again(client, staff):
     new = log(staff, ASKS_ABOUT_SYSTEMS)
-    build = similar_requests.current_build()
-    (similar_requests.index_root() / build / "manifest.json").write_text("{not json")
+    damaged = similar_requests.current_build()
+    (similar_requests.index_root() / damaged / "manifest.json").write_text("{not json")
     similar_requests.forget()
+    assert similar_requests.similar_to(new, staff)[0].reference == "5973764"
+    assert similar_requests.current_build() != damaged
+
+
+def test_the_case_page_works_when_similar_requests_cannot_be_found(client, staff, monkeypatch):
+    new = log(staff, ASKS_ABOUT_SYSTEMS)
+
+    def fails(*args, **kwargs):
+        raise SimilarityError("no space left to build the index")
+
+    monkeypatch.setattr(similar_requests, "similar_to", fails)
     client.force_login(staff)
     response = client.get(f"/staff/requests/{new.reference}/")
     assert response.status_code == 200

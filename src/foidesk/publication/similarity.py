@@ -135,11 +135,7 @@ _WDTK_FOOTER = re.compile(
     r"|if you find this service useful as an foi officer"
     r"|please note that in some cases publication of requests and responses will be delayed"
 )
-# A quick test before the regex: one literal from each of its phrases.
-_FOOTER_WORDS = (
-    "this request", "wrong address", "disclaimer", "disclosing", "foi officer",
-    "publication of requests",
-)  # fmt: skip
+_FOOTER_WORDS = ("this request", "wrong address", "disclaimer", "disclosing", "foi officer")
 _RULE_BEFORE = re.compile(r"(?:\n[ \t]*[-_=*]{5,}[ \t]*)+\s*$")
 _GREETING = re.compile(
     r"^[ \t>]*(?:dear|hello|hi|good (?:morning|afternoon))\b[^\n,:;]{0,120}(?:[,:;]|$)"
@@ -464,9 +460,10 @@ def _weigh(terms, counts, settings, *, words, max_df=1.0):
         terms = [terms[i] for i in columns]
     if not terms:
         return [], np.zeros(0), sp.csr_matrix((n, 0), dtype=np.float32)
-    transformer = TfidfTransformer(use_idf=True, **_WEIGHTING)
-    matrix = transformer.fit_transform(counts.astype(np.float32)).astype(np.float32).tocsr()
-    return terms, transformer.idf_, matrix
+    weights = counts.astype(np.float32)
+    transformer = TfidfTransformer(use_idf=True, **_WEIGHTING).fit(weights)
+    # In place: at 10^6 documents each copy of the matrix is gigabytes.
+    return terms, transformer.idf_, transformer.transform(weights, copy=False)
 
 
 # --- the index -----------------------------------------------------------------------------
@@ -593,7 +590,7 @@ class SimilarityIndex:
         kept = [row for row, key in enumerate(changes.keys) if key not in keys]
         added_keys, added = [changes.keys[row] for row in kept], changes.matrix[kept]
         if rows is not None:
-            added_keys += keys
+            added_keys += list(keys)
             added = sp.vstack([added, rows])
         self._changes = _Changes.of(removed, added_keys, added)
 
@@ -925,7 +922,7 @@ class SimilarityIndex:
 def _transform(vectoriser, texts, width):
     if width == 0:
         return sp.csr_matrix((len(texts), 0), dtype=np.float32)
-    return vectoriser.transform(texts).astype(np.float32).tocsr()
+    return vectoriser.transform(texts).astype(np.float32, copy=False).tocsr()
 
 
 def _combine(word, char, word_weight):
