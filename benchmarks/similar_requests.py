@@ -4,8 +4,9 @@ Uses the requests already in the database the environment configures — those b
 search.py loads (each a real request title with a 100-400 word body) — and measures what
 foidesk does with them, through foidesk.publication.similar_requests:
 
-- building the similarity index from the database and saving it (timed, with its size), and
-  grouping the round-robins (timed separately: rebuild() does both);
+- building the similarity index from the database and saving it (timed, with its size and
+  the memory it took), and regrouping the round-robins among the newest requests (timed
+  separately: rebuild() does both);
 - loading the saved index into a fresh process's memory (memory-mapped);
 - similar_to(case, user) for 200 random requests, as an officer (sees every request) and as a
   contributor (sees only their service area's: the visibility filter runs on each answer);
@@ -63,23 +64,31 @@ def build():
     started = time.perf_counter()
     build_id = similar_requests._build_and_save()
     built = time.perf_counter() - started
-    similar_requests.forget()
-    started = time.perf_counter()
-    index = similar_requests.current_index()
-    loaded = time.perf_counter() - started
-    started = time.perf_counter()
-    groups = similar_requests._round_robins(index)
-    similar_requests._replace_round_robins(groups)
-    grouped = time.perf_counter() - started
     return {
         "build_and_save_s": round(built, 1),
-        "load_s": round(loaded, 2),
-        "round_robins_s": round(grouped, 1),
+        "peak_rss_mb_after_build": peak_rss_mb(),
+        "index_bytes": folder_bytes(similar_requests.index_root() / build_id),
+    }
+
+
+def regroup():
+    """What rebuild() does after the build: round-robins among the newest requests."""
+    index = similar_requests.current_index()
+    started = time.perf_counter()
+    window = similar_requests._recent_requests()
+    groups = similar_requests._round_robins(index, window)
+    similar_requests._replace_round_robins(groups, window)
+    return {
+        "window": len(window),
+        "seconds": round(time.perf_counter() - started, 1),
         "round_robins": len(groups),
         "requests_in_round_robins": RoundRobinMember.objects.count(),
-        "index_bytes": folder_bytes(similar_requests.index_root() / build_id),
         "index": index.stats(),
     }
+
+
+def peak_rss_mb():
+    return round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)
 
 
 def load_fresh():
@@ -129,6 +138,8 @@ def main(argv=None):
         result["build"] = build()
         print(json.dumps(result["build"], indent=1), flush=True)
     result["load"] = load_fresh()
+    result["round_robins"] = regroup()
+    print(json.dumps(result["round_robins"], indent=1), flush=True)
     officer = user("bench.officer", Role.OFFICER)
     contributor = user("bench.contributor", Role.CONTRIBUTOR, ["Adults Services"])
     cases = sample(rng, args.runs)
@@ -140,7 +151,7 @@ def main(argv=None):
     result["similar_to_text_public"] = timed(
         lambda text: similar_requests.similar_to_text(text, AnonymousUser()), texts
     )
-    result["peak_rss_mb"] = round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)
+    result["peak_rss_mb"] = peak_rss_mb()
     out = RESULTS / f"similar-requests-{database()['vendor']}-{size_label(count)}.json"
     out.write_text(json.dumps(result, indent=1) + "\n")
     print(json.dumps({k: result[k] for k in ["load", "similar_to", "similar_to_text_public"]}))

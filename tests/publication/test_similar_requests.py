@@ -101,6 +101,17 @@ def test_near_identical_requests_from_different_requesters_are_a_round_robin(sta
     assert len({s.reference for s in shown} & {c.reference for c in cases}) == 1
 
 
+def test_rebuilding_regroups_only_the_newest_requests(staff, monkeypatch):
+    old = [log(staff, ROUND_ROBIN, name=name) for name in ["Ann One", "Ben Two"]]
+    similar_requests.rebuild()
+    old_group = RoundRobinMember.objects.get(request=old[0]).group
+    new = [log(staff, ROUND_ROBIN.replace("potholes", "streetlights"), name=n) for n in "CD"]
+    monkeypatch.setattr(similar_requests, "ROUND_ROBIN_WINDOW", 2)
+    assert similar_requests.rebuild()["round_robins"] == 1
+    assert RoundRobinMember.objects.get(request=old[1]).group == old_group
+    assert RoundRobinMember.objects.get(request=new[0]).group == new[0].pk
+
+
 def test_the_same_requester_asking_twice_is_not_a_round_robin(staff):
     first = log(staff, ROUND_ROBIN, name="Ann One", email="ann@example.org")
     log(staff, ROUND_ROBIN, name="Ann One", email="ANN@example.org")

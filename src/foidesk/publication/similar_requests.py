@@ -41,6 +41,11 @@ CANDIDATES = 50
 # rightly and misses none (benchmarks/README.md).
 ROUND_ROBIN_SCORE = 0.9
 REBUILD_AFTER = 200
+# Round-robins are regrouped among this many of the newest requests: a campaign arrives
+# within weeks, and grouping a million at once needs more memory than a server has (it
+# was killed at 24 GB). Older requests keep their groups; a new one is still matched with
+# any request, however old, when it is logged.
+ROUND_ROBIN_WINDOW = 20_000
 # An index of fewer requests is built again, in a second or so, whenever new ones have come
 # in: a new installation's vocabulary would otherwise lack the words of all that follow.
 SMALL = 5_000
@@ -207,9 +212,9 @@ def current_build():
     return build if (index_root() / build / "manifest.json").exists() else None
 
 
-def _all_requests():
-    """(key, text) for every request, read in batches of ids to keep memory flat."""
-    after = 0
+def _all_requests(after=0):
+    """(key, text) for every request (with an id above ``after``), read in batches of ids
+    to keep memory flat."""
     while True:
         batch = list(
             Request.objects.filter(pk__gt=after)
@@ -246,13 +251,20 @@ def rebuild():
     with _Loaded.lock:
         build = _build_and_save()
     index = current_index()
-    groups = _round_robins(index)
-    _replace_round_robins(groups)
+    window = _recent_requests()
+    groups = _round_robins(index, window)
+    _replace_round_robins(groups, window)
     return {"requests": len(index), "round_robins": len(groups), "build": build}
 
 
-def _round_robins(index):
-    groups = round_robins(_all_requests(), ROUND_ROBIN_SCORE, index=index)
+def _recent_requests():
+    """(key, text) for the newest ``ROUND_ROBIN_WINDOW`` requests, oldest first."""
+    newest = Request.objects.order_by("-pk").values_list("pk", flat=True)[:ROUND_ROBIN_WINDOW]
+    return list(_all_requests(after=min(newest, default=1) - 1))
+
+
+def _round_robins(index, docs):
+    groups = round_robins(docs, ROUND_ROBIN_SCORE, index=index)
     who = _requesters_of([int(key) for group in groups for key in group])
     return [
         sorted(int(key) for key in group)
@@ -279,8 +291,11 @@ def _from_different_requesters(requesters):
 
 
 @transaction.atomic
-def _replace_round_robins(groups):
-    RoundRobinMember.objects.all().delete()
+def _replace_round_robins(groups, window):
+    """The groups found among the ``window`` of recent requests replace what those requests
+    were in; older requests keep the round-robins they were put in."""
+    if window:
+        RoundRobinMember.objects.filter(request_id__gte=int(window[0][0])).delete()
     RoundRobinMember.objects.bulk_create(
         [RoundRobinMember(request_id=pk, group=group[0]) for group in groups for pk in group],
         batch_size=BATCH,
