@@ -10,6 +10,12 @@ from django.db import models
 from foidesk.casework.models import Request
 
 
+class DisclosureEntryQuerySet(models.QuerySet):
+    def live(self):
+        """The entries the public can see: published and not taken down."""
+        return self.filter(published_at__isnull=False, unpublished_at__isnull=True)
+
+
 class DisclosureEntry(models.Model):
     request = models.OneToOneField(Request, on_delete=models.PROTECT, related_name="disclosure")
     current = models.ForeignKey(
@@ -18,6 +24,8 @@ class DisclosureEntry(models.Model):
     published_at = models.DateTimeField(null=True, blank=True, db_index=True)
     unpublished_at = models.DateTimeField(null=True, blank=True)
     unpublished_reason = models.TextField(blank=True)
+
+    objects = DisclosureEntryQuerySet.as_manager()
 
     class Meta:
         verbose_name_plural = "disclosure log entries"

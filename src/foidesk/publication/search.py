@@ -38,6 +38,7 @@ from dataclasses import dataclass, fields
 from datetime import date, datetime, time, timedelta
 from time import perf_counter
 
+from django.core.exceptions import ImproperlyConfigured
 from django.db import connection, transaction
 
 from foidesk.law.dates import LONDON
@@ -267,7 +268,9 @@ def _backend():
         return SQLite
     if connection.vendor == "postgresql":
         return PostgreSQL
-    raise NotImplementedError(f"no search for {connection.vendor}: use SQLite or PostgreSQL")
+    raise ImproperlyConfigured(
+        f"The disclosure log cannot be searched on {connection.vendor}: use SQLite or PostgreSQL"
+    )
 
 
 # --- Shared helpers ---------------------------------------------------------------------
@@ -278,9 +281,7 @@ def _clean(text):
 
 
 def _live_entries():
-    return DisclosureEntry.objects.filter(
-        published_at__isnull=False, unpublished_at__isnull=True, current__isnull=False
-    )
+    return DisclosureEntry.objects.live().filter(current__isnull=False)
 
 
 def _marked_html(fragment):

@@ -81,7 +81,7 @@ def publish(case, actor, *, title, topic, files):
         regime=case.regime,
         outcome=responses.outcome(case) if not responses.problems(case) else "",
         topic=topic.strip(),
-        service_areas=sorted({c.service_area.name for c in case.contributions.all()}),
+        service_areas=sorted(set(case.contributions.values_list("service_area__name", flat=True))),
         received_on=timezone.localdate(case.received_at),
         responded_on=_responded_on(case),
         removed=[
@@ -182,7 +182,7 @@ def open_data(entry):
 def live():
     """The entries the public can see, newest first."""
     return (
-        DisclosureEntry.objects.filter(published_at__isnull=False, unpublished_at__isnull=True)
+        DisclosureEntry.objects.live()
         .select_related("current", "request")
         .order_by("-published_at")
     )

@@ -28,7 +28,7 @@ from django.tasks import task
 
 from foidesk.accounts import permissions
 from foidesk.casework.models import Request
-from foidesk.publication.models import RoundRobinMember
+from foidesk.publication.models import DisclosureEntry, RoundRobinMember
 from foidesk.publication.similarity import SimilarityError, SimilarityIndex, round_robins
 
 logger = logging.getLogger(__name__)
@@ -91,9 +91,7 @@ def _visible(matches, user, limit):
     if user.is_authenticated:
         cases = permissions.visible_requests(user, cases)
     else:
-        cases = cases.filter(
-            disclosure__published_at__isnull=False, disclosure__unpublished_at__isnull=True
-        )
+        cases = cases.filter(disclosure__in=DisclosureEntry.objects.live())
     found = sorted(cases, key=lambda case: (-scores[case.pk].score, case.reference))
     return [
         _shown(case, scores[case.pk], alike) for case, alike in _one_per_round_robin(found)[:limit]
@@ -344,11 +342,7 @@ def _maybe_queue_rebuild(index):
 
 @task
 def rebuild_in_background():
-    try:
-        return rebuild()
-    except SimilarityError:
-        # An empty or unreadable index is built again on the next question asked of it.
-        return None
+    return rebuild()
 
 
 def round_robin_sizes(request_ids):

@@ -12,6 +12,7 @@ while another table's foreign key references it.
 The SQL is written out here, not imported, so that this migration stays as it was run.
 """
 
+from django.core.exceptions import ImproperlyConfigured
 from django.db import migrations
 
 SQLITE = [
@@ -109,7 +110,7 @@ def run(statements):
     def operation(apps, schema_editor):
         vendor = schema_editor.connection.vendor
         if vendor not in STATEMENTS:
-            raise NotImplementedError(f"no disclosure log search for {vendor}")
+            raise ImproperlyConfigured(f"foidesk runs on SQLite or PostgreSQL, not {vendor}")
         for sql in STATEMENTS[vendor][statements]:
             schema_editor.execute(sql, params=None)
 
