@@ -52,7 +52,6 @@ import io
 import json
 import logging
 import math
-import platform
 import pstats
 import random
 import shutil
@@ -60,7 +59,6 @@ import smtplib
 import socket
 import sqlite3
 import statistics
-import subprocess
 import threading
 import time
 from collections import Counter
@@ -69,6 +67,7 @@ from email.message import EmailMessage
 from email.utils import make_msgid
 from pathlib import Path
 
+from casework import code_version, machine
 from django.core.management import call_command
 from django.db import close_old_connections, connection
 
@@ -363,38 +362,6 @@ def database():
             if key != "password"
         },
         "conn_max_age": connection.settings_dict["CONN_MAX_AGE"],
-    }
-
-
-def machine():
-    model = next(
-        (
-            line.split(":", 1)[1].strip()
-            for line in Path("/proc/cpuinfo").read_text().splitlines()
-            if line.startswith("model name")
-        ),
-        platform.processor(),
-    )
-    return {
-        "cpus": os.cpu_count(),
-        "cpu_model": model,
-        "memory_gb": round(os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 2**30, 1),
-        "python": platform.python_version(),
-        "django": django.get_version(),
-        # Other work on the machine slows every figure: this says how busy it was.
-        "load_average_1_5_15": [round(load, 2) for load in os.getloadavg()],
-    }
-
-
-def code_version():
-    def git(*args):
-        # --no-optional-locks: never write the index, which someone may be committing to.
-        command = ["git", "--no-optional-locks", "-C", str(Path(__file__).parent), *args]
-        return subprocess.run(command, capture_output=True, text=True, check=False).stdout.strip()
-
-    return {
-        "commit": git("rev-parse", "HEAD"),
-        "uncommitted_changes": bool(git("status", "--porcelain")),
     }
 
 
