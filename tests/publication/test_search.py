@@ -254,6 +254,22 @@ def test_a_quoted_phrase_needs_its_words_together(children):
     assert ids(search.search('"looked after children')) == [looked_after.pk]  # unclosed
 
 
+def test_a_phrase_of_three_words_needs_them_in_order(authority):
+    # On PostgreSQL each pair of adjacent words is a key: these pairs are all in the
+    # second entry, but apart.
+    together = publish("Residential care homes", "Places in residential care homes.")
+    apart = publish("Care", "Residential care is rare; care homes are many.")
+    assert set(ids(search.search("residential care homes"))) == {together.pk, apart.pk}
+    assert ids(search.search('"residential care homes"')) == [together.pk]
+    assert ids(search.search('-"residential care homes" care')) == [apart.pk]
+
+
+def test_a_stop_word_in_a_phrase_keeps_its_place(authority):
+    in_care = publish("Children in care", "Numbers of children in care.")
+    publish("Fostering", "Children; care leavers.")
+    assert ids(search.search('"children in care"')) == [in_care.pk]
+
+
 def test_excluded_words_and_phrases(children):
     _looked_after, scattered = children
     assert ids(search.search("children -placements")) == [scattered.pk]
@@ -405,6 +421,54 @@ def test_very_many_matches_are_counted_and_ranked_among_the_newest(authority, mo
     narrower = search.search("adoption", filters={"published_to": date(2020, 3, 3)})
     assert ids(narrower) == [oldest_title_match.pk]
     assert not narrower.capped
+
+
+def test_matches_years_apart_are_all_found_newest_first(authority, monkeypatch):
+    # PostgreSQL reads the newest months first, then spans twice as long each time,
+    # a calendar year at a time where it can: every month must be read once, in order.
+    moments = [
+        datetime(2006, 12, 1, 20, 40, tzinfo=UTC),
+        datetime(2015, 6, 30, 23, 59, tzinfo=UTC),
+        datetime(2019, 1, 1, 0, 0, tzinfo=UTC),
+        datetime(2019, 12, 31, 23, 59, tzinfo=UTC),
+        datetime(2020, 1, 31, 23, 30, tzinfo=UTC),
+        datetime(2020, 2, 1, 0, 30, tzinfo=UTC),
+        datetime(2020, 3, 2, 12, 0, tzinfo=UTC),
+    ]
+    entries = [
+        publish(f"Adoption report {n}", published_at=moment, topic="Children")
+        for n, moment in enumerate(moments)
+    ]
+    publish("Highways", "Potholes.", published_at=datetime(2020, 3, 3, tzinfo=UTC))
+    newest_first = [entry.pk for entry in reversed(entries)]
+    assert ids(search.search("adoption")) == newest_first
+    assert ids(search.search("", filters={"topic": "Children"})) == newest_first
+    assert ids(search.search('"adoption report"')) == newest_first
+    assert ids(search.search("adoption -potholes")) == newest_first
+    within = {"published_from": date(2019, 1, 1), "published_to": date(2020, 1, 31)}
+    assert ids(search.search("adoption", filters=within)) == newest_first[2:5]
+    monkeypatch.setattr(search, "COUNT_LIMIT", 4)
+    capped = search.search("report")
+    assert (capped.total, capped.capped) == (4, True)
+    assert ids(capped) == newest_first[:4]
+
+
+def test_postgresql_reads_every_month_once_newest_first():
+    newest = search._month(datetime(2026, 11, 25, tzinfo=UTC))
+    oldest = search._month(datetime(2006, 12, 1, tzinfo=UTC))
+    windows = list(search._windows(newest, oldest))
+    read = [month for first, last in windows for month in range(last, first - 1, -1)]
+    assert read == list(range(newest, oldest - 1, -1))
+    assert [last - first + 1 for first, last in windows][:5] == [1, 2, 4, 8, 16]
+    keys = search._window_keys(search._month(datetime(2018, 11, 5, tzinfo=UTC)), newest)
+    assert keys[:4] == [
+        "\x1fmonth\x1f2018-11",
+        "\x1fmonth\x1f2018-12",
+        "\x1fyear\x1f2019",
+        "\x1fyear\x1f2020",
+    ]
+    assert keys[-1] == "\x1fmonth\x1f2026-11"
+    assert len(keys) == 2 + 7 + 11
 
 
 # --- Odd input -------------------------------------------------------------------------

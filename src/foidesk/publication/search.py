@@ -34,8 +34,9 @@ import html
 import math
 import re
 from collections.abc import Mapping
+from contextlib import contextmanager
 from dataclasses import dataclass, fields
-from datetime import date, datetime, time, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from time import perf_counter
 
 from django.core.exceptions import ImproperlyConfigured
@@ -590,23 +591,101 @@ def _document_sql(version):
     )
 
 
+@contextmanager
+def _through_the_index(cursor):
+    """Within this block the planner reads the table only through an index. It cannot see
+    that testing a row's terms means reading them out of line (kilobytes a row), so it may
+    judge a scan of the table cheaper than the index; the setting is undone on leaving."""
+    with transaction.atomic():
+        cursor.execute("SET LOCAL enable_seqscan = off")
+        yield
+        transaction.set_rollback(True)
+
+
+def _key(kind, value):
+    """A facet's key among an entry's terms, as publication_search_key() writes it: words
+    hold no control characters, so these cannot be taken for one."""
+    return f"\x1f{kind}\x1f{value}"
+
+
+def _month(moment):
+    """The month (counted from year 0) that ``moment`` falls in, in UTC as the index has it."""
+    moment = moment.astimezone(UTC)
+    return moment.year * 12 + moment.month - 1
+
+
+def _windows(newest, oldest):
+    """Ranges of months (first, last) from ``newest`` back to ``oldest``, each twice as
+    long as the one before: a common word fills its page from the first months, and a
+    rare one is found in a few more reads of the index."""
+    last, length = newest, 1
+    while last >= oldest:
+        first = max(oldest, last - length + 1)
+        yield first, last
+        last, length = first - 1, length * 2
+
+
+def _window_keys(first, last):
+    """The keys of the months ``first`` to ``last``: a whole calendar year as one key."""
+    keys, month = [], first
+    while month <= last:
+        year = month // 12
+        if month % 12 == 0 and month + 11 <= last:
+            keys.append(_key("year", f"{year:04d}"))
+            month += 12
+        else:
+            keys.append(_key("month", f"{year:04d}-{month % 12 + 1:02d}"))
+            month += 1
+    return keys
+
+
+@dataclass(frozen=True, slots=True)
+class _Term:
+    """What an entry's terms must hold for a word or phrase to match: its word for one
+    word, or each pair of adjacent words (with the distance between them) for a phrase.
+    A phrase of three words or more is also checked in the document, since its pairs
+    might be found apart."""
+
+    keys: tuple[str, ...]
+    phrase: str = ""
+
+    def sql(self):
+        if not self.phrase:
+            return "terms @> %s::text[]", [list(self.keys)]
+        return (
+            f"(terms @> %s::text[] AND document @@ websearch_to_tsquery('{POSTGRES_CONFIG}', %s))",
+            [list(self.keys), f'"{self.phrase}"'],
+        )
+
+
 class PostgreSQL:
     UPSERT = f"""
-        INSERT INTO {SIDE} (entry_id, published_at, title, document, regime, outcome, topic,
-                            service_areas)
-        SELECT e.id, e.published_at, v.title, {_document_sql("v")}, v.regime, v.outcome,
-               v.topic,
-               CASE WHEN jsonb_typeof(v.service_areas) = 'array'
-                    THEN ARRAY(SELECT jsonb_array_elements_text(v.service_areas))
-                    ELSE ARRAY[]::text[] END
-        FROM publication_disclosureentry e
-        JOIN publication_disclosureversion v ON v.id = e.current_id
-        WHERE e.published_at IS NOT NULL AND e.unpublished_at IS NULL AND {{where}}
+        INSERT INTO {SIDE} (entry_id, published_at, document, terms)
+        SELECT id, published_at, document, publication_search_terms(document) || facets
+        FROM (
+            SELECT e.id, e.published_at, {_document_sql("v")} AS document,
+                array_remove(ARRAY[
+                    publication_search_key('regime', v.regime),
+                    publication_search_key('outcome', v.outcome),
+                    publication_search_key('topic', v.topic),
+                    publication_search_key(
+                        'month', to_char(e.published_at AT TIME ZONE 'UTC', 'YYYY-MM')),
+                    publication_search_key(
+                        'year', to_char(e.published_at AT TIME ZONE 'UTC', 'YYYY'))
+                ], NULL) || ARRAY(
+                    SELECT publication_search_key('service_area', area)
+                    FROM jsonb_array_elements_text(
+                        CASE WHEN jsonb_typeof(v.service_areas) = 'array'
+                             THEN v.service_areas ELSE '[]' END
+                    ) AS area
+                ) AS facets
+            FROM publication_disclosureentry e
+            JOIN publication_disclosureversion v ON v.id = e.current_id
+            WHERE e.published_at IS NOT NULL AND e.unpublished_at IS NULL AND {{where}}
+        ) AS entry
         ON CONFLICT (entry_id) DO UPDATE SET
-            published_at = excluded.published_at, title = excluded.title,
-            document = excluded.document, regime = excluded.regime,
-            outcome = excluded.outcome, topic = excluded.topic,
-            service_areas = excluded.service_areas
+            published_at = excluded.published_at, document = excluded.document,
+            terms = excluded.terms
     """
     LIMITS = [POSTGRES_MAX_CHARS] * 3
 
@@ -659,42 +738,119 @@ class PostgreSQL:
             params += values
         return " && ".join(sql), params
 
-    @classmethod
-    def where(cls, query, filters, tsquery):
-        conditions, params = [], []
-        if tsquery[0]:
-            conditions.append(f"document @@ ({tsquery[0]})")
-            params += tsquery[1]
-        start, end = filters.published_range()
-        if start:
-            conditions.append("published_at >= %s")
-            params.append(start)
-        if end:
-            conditions.append("published_at < %s")
-            params.append(end)
-        if filters.service_area:
-            conditions.append("service_areas @> ARRAY[%s]::text[]")
-            params.append(filters.service_area)
-        for column in ("outcome", "regime", "topic"):
-            if getattr(filters, column):
-                conditions.append(f"{column} = %s")
-                params.append(getattr(filters, column))
-        return " AND ".join(conditions) or "TRUE", params
+    @staticmethod
+    def terms(texts):
+        """Each text's _Term, or None for one of stop words only (which matches anything).
+
+        The database reads each text as it reads the entries, so the words and pairs
+        looked for are the ones it indexed."""
+        if not texts:
+            return {}
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"SELECT text, publication_search_terms(to_tsvector('{POSTGRES_CONFIG}', text)) "
+                "FROM unnest(%s::text[]) AS text",
+                [list(texts)],
+            )
+            found = dict(cursor.fetchall())
+        terms = {}
+        for text, keys in found.items():
+            pairs = [key for key in keys if " " in key]
+            if pairs:
+                phrase = text if len(pairs) > 1 else ""
+                terms[text] = _Term(tuple(dict.fromkeys(pairs)), phrase)
+            else:
+                terms[text] = _Term(tuple(keys)) if keys else None
+        return terms
 
     @classmethod
     def plan(cls, query, filters):
-        tsquery = cls.tsquery(query)
-        where, params = cls.where(query, filters, tsquery)
-        return {"ranked": query.ranked, "tsquery": tsquery, "where": where, "params": params}
+        terms = cls.terms({text for group in query.groups for text in group} | set(query.excluded))
+        required = [_key(kind, value) for kind, value in filters.facets()]
+        conditions, params = [], []
+        for group in query.groups:
+            alternatives = [terms[text] for text in group]
+            if None in alternatives:
+                continue
+            if len(alternatives) == 1 and not alternatives[0].phrase:
+                required += alternatives[0].keys
+                continue
+            parts = [term.sql() for term in alternatives]
+            conditions.append("(" + " OR ".join(sql for sql, _ in parts) + ")")
+            params += [param for _, values in parts for param in values]
+        if required:
+            conditions.insert(0, "terms @> %s::text[]")
+            params.insert(0, list(dict.fromkeys(required)))
+        excluded = [term.sql() for term in map(terms.get, query.excluded) if term]
+        return {
+            "ranked": query.ranked,
+            "tsquery": cls.tsquery(query),
+            "range": filters.published_range(),
+            "keyed": bool(conditions or excluded),
+            "where": (" AND ".join(conditions) or "TRUE", params),
+            "excluded": (
+                " OR ".join(sql for sql, _ in excluded),
+                [param for _, values in excluded for param in values],
+            ),
+        }
+
+    @classmethod
+    def newest(cls, cursor, plan, count):
+        if not plan["keyed"]:
+            return cls.listing(cursor, plan, count)
+        start, end = plan["range"]
+        cursor.execute(f"SELECT max(published_at), min(published_at) FROM {SIDE}")
+        newest, oldest = cursor.fetchone()
+        if newest is None:
+            return []
+        if end:
+            newest = min(newest, end - timedelta(microseconds=1))
+        if start:
+            oldest = max(oldest, start)
+        found = []
+        with _through_the_index(cursor):
+            for first, last in _windows(_month(newest), _month(oldest)):
+                matches = cls.matching(cursor, plan, _window_keys(first, last))
+                found += sorted(
+                    (published_at, entry_id)
+                    for entry_id, published_at in matches
+                    if (not start or published_at >= start) and (not end or published_at < end)
+                )[::-1]
+                if len(found) >= count:
+                    break
+        return [entry_id for _, entry_id in found[:count]]
 
     @staticmethod
-    def newest(cursor, plan, count):
+    def listing(cursor, plan, count):
+        """The newest entries (published between the filter's days): no terms to look for."""
+        start, end = plan["range"]
         cursor.execute(
-            f"SELECT entry_id FROM {SIDE} WHERE {plan['where']} "
+            f"SELECT entry_id FROM {SIDE} "
+            "WHERE published_at >= coalesce(%s::timestamptz, '-infinity') "
+            "AND published_at < coalesce(%s::timestamptz, 'infinity') "
             "ORDER BY published_at DESC, entry_id DESC LIMIT %s",
-            [*plan["params"], count],
+            [start, end, count],
         )
         return [entry_id for (entry_id,) in cursor.fetchall()]
+
+    @staticmethod
+    def matching(cursor, plan, window):
+        """(entry, published_at) of the matches published in the months ``window`` keys."""
+        where, params = plan["where"]
+        cursor.execute(
+            f"SELECT entry_id, published_at FROM {SIDE} WHERE terms && %s::text[] AND {where}",
+            [window, *params],
+        )
+        matches = cursor.fetchall()
+        excluded, excluded_params = plan["excluded"]
+        if not excluded or not matches:
+            return matches
+        cursor.execute(
+            f"SELECT entry_id FROM {SIDE} WHERE terms && %s::text[] AND ({excluded})",
+            [window, *excluded_params],
+        )
+        unwanted = {entry_id for (entry_id,) in cursor.fetchall()}
+        return [match for match in matches if match[0] not in unwanted]
 
     @staticmethod
     def rank(cursor, plan, ranked, limit, offset):
