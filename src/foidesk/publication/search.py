@@ -23,10 +23,16 @@ published date filter are ranges of rowids; the other filters are tokens in the 
 column, intersected inside FTS5. The side table ``publication_search`` maps entries to
 their keys; deleting its row (or the entry) deletes the indexed text by trigger.
 
-PostgreSQL: the table ``publication_search`` with a weighted tsvector (A title, B request,
-C response; 'english'), GIN indexes on it and on the service areas, and the filter columns
-copied from the version; each word or phrase is read by websearch_to_tsquery, ranked by
-ts_rank_cd; snippets by ts_headline.
+PostgreSQL: the table ``publication_search`` holds each entry's weighted tsvector (A title,
+B request, C response; 'english') and its terms, with one GIN index over the terms: the
+tsvector's words, each pair of adjacent words with the distance between them ("children in
+care" gives 'children 2 care'), and keys for the entry's regime, outcome, topic, service
+areas and the month and year it was published. A word, and a phrase of two words, is one key,
+which the index answers exactly; a longer phrase is also checked in the tsvector. Matches are
+read from the index for the newest month, then for spans twice as long, until enough are
+found: a common word is answered from a few months, a rare one in a few more reads of the
+index, and the table's rows (narrow: the tsvector and terms are stored out of line) are read
+only for matches. Matches are ranked by ts_rank_cd; snippets by ts_headline.
 """
 
 import hashlib
@@ -659,8 +665,8 @@ class _Term:
 
 
 class PostgreSQL:
-    UPSERT = f"""
-        INSERT INTO {SIDE} (entry_id, published_at, document, terms)
+    INSERT = f"""
+        INSERT INTO {{table}} (entry_id, published_at, document, terms)
         SELECT id, published_at, document, publication_search_terms(document) || facets
         FROM (
             SELECT e.id, e.published_at, {_document_sql("v")} AS document,
@@ -683,17 +689,20 @@ class PostgreSQL:
             JOIN publication_disclosureversion v ON v.id = e.current_id
             WHERE e.published_at IS NOT NULL AND e.unpublished_at IS NULL AND {{where}}
         ) AS entry
-        ON CONFLICT (entry_id) DO UPDATE SET
-            published_at = excluded.published_at, document = excluded.document,
-            terms = excluded.terms
     """
     LIMITS = [POSTGRES_MAX_CHARS] * 3
+    REBUILT = f"{SIDE}_rebuilt"
 
     @classmethod
     def index(cls, entry_id):
         with transaction.atomic(), connection.cursor() as cursor:
             cursor.execute(f"DELETE FROM {SIDE} WHERE entry_id = %s", [entry_id])
-            cursor.execute(cls.UPSERT.format(where="e.id = %s"), [*cls.LIMITS, entry_id])
+            cursor.execute(
+                cls.INSERT.format(table=SIDE, where="e.id = %s")
+                + " ON CONFLICT (entry_id) DO UPDATE SET published_at = excluded.published_at, "
+                "document = excluded.document, terms = excluded.terms",
+                [*cls.LIMITS, entry_id],
+            )
 
     @classmethod
     def remove(cls, entry_id):
@@ -702,19 +711,34 @@ class PostgreSQL:
 
     @classmethod
     def rebuild(cls):
-        count = 0
+        """Fill a new table and put it in the old one's place, in one transaction: searches
+        read the old table until then (publishing waits), and each index is built once
+        over all the rows, many times faster than kept up row by row. The new table and
+        its indexes are made like the old ones, read from the catalogue."""
         with transaction.atomic(), connection.cursor() as cursor:
-            # DELETE, not TRUNCATE: searches go on reading the old index meanwhile.
-            cursor.execute(f"DELETE FROM {SIDE}")
-            cursor.execute("SELECT min(id), max(id) FROM publication_disclosureentry")
-            first, last = cursor.fetchone()
-            if first is not None:
-                for start in range(first, last + 1, BATCH * 5):
-                    cursor.execute(
-                        cls.UPSERT.format(where="e.id >= %s AND e.id < %s"),
-                        [*cls.LIMITS, start, start + BATCH * 5],
-                    )
-                    count += cursor.rowcount
+            cursor.execute(f"LOCK TABLE {SIDE} IN SHARE MODE")
+            cursor.execute(
+                "SELECT c.relname, pg_get_indexdef(i.indexrelid), i.indisprimary "
+                "FROM pg_index i JOIN pg_class c ON c.oid = i.indexrelid "
+                "WHERE i.indrelid = %s::regclass",
+                [SIDE],
+            )
+            indexes = cursor.fetchall()
+            cursor.execute(
+                f"CREATE TABLE {cls.REBUILT} (LIKE {SIDE} INCLUDING ALL EXCLUDING INDEXES)"
+            )
+            cursor.execute(cls.INSERT.format(table=cls.REBUILT, where="TRUE"), cls.LIMITS)
+            count = cursor.rowcount
+            cursor.execute("SET LOCAL maintenance_work_mem = '256MB'")
+            for name, definition, _ in indexes:
+                definition = definition.replace(f" {name} ON ", f" {name}_rebuilt ON ", 1)
+                cursor.execute(definition.replace(f".{SIDE} ", f".{cls.REBUILT} ", 1))
+            cursor.execute(f"DROP TABLE {SIDE}")
+            cursor.execute(f"ALTER TABLE {cls.REBUILT} RENAME TO {SIDE}")
+            for name, _, primary in indexes:
+                cursor.execute(f"ALTER INDEX {name}_rebuilt RENAME TO {name}")
+                if primary:
+                    cursor.execute(f"ALTER TABLE {SIDE} ADD PRIMARY KEY USING INDEX {name}")
             cursor.execute(f"ANALYZE {SIDE}")
         return count
 

@@ -103,6 +103,8 @@ POSTGRESQL = [
     "ALTER TABLE publication_search ALTER COLUMN document SET STORAGE EXTERNAL, "
     "ALTER COLUMN terms SET STORAGE EXTERNAL",
     FILL,
+    # For this transaction only: a GIN index over many entries builds far faster in memory.
+    "SET LOCAL maintenance_work_mem = '256MB'",
     """
     CREATE INDEX publication_search_newest
         ON publication_search (published_at DESC, entry_id DESC)
