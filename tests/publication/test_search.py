@@ -370,17 +370,20 @@ def test_a_rebuilt_postgresql_table_is_made_as_the_migrations_made_it(barnet):
                 "WHERE i.indrelid = 'publication_search'::regclass ORDER BY 1"
             )
             indexes = cursor.fetchall()
+            cursor.execute("SELECT reloptions FROM pg_class WHERE relname = 'publication_search'")
+            options = cursor.fetchone()
             cursor.execute(
                 "SELECT attname, attstorage, attnotnull FROM pg_attribute "
                 "WHERE attrelid = 'publication_search'::regclass AND attnum > 0 "
                 "AND NOT attisdropped ORDER BY attnum"
             )
-            return indexes, cursor.fetchall()
+            return indexes, options, cursor.fetchall()
 
     before = shape()
     search.rebuild()
     assert shape() == before
     assert [name for name, _, primary in before[0] if primary] == ["publication_search_pkey"]
+    assert before[1] == (["toast_tuple_target=128"],)
 
 
 def test_the_rebuild_command_says_how_many(barnet, potholes, capsys):

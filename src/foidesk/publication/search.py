@@ -727,6 +727,10 @@ class PostgreSQL:
             cursor.execute(
                 f"CREATE TABLE {cls.REBUILT} (LIKE {SIDE} INCLUDING ALL EXCLUDING INDEXES)"
             )
+            cursor.execute("SELECT reloptions FROM pg_class WHERE oid = %s::regclass", [SIDE])
+            (options,) = cursor.fetchone()
+            if options:
+                cursor.execute(f"ALTER TABLE {cls.REBUILT} SET ({', '.join(options)})")
             cursor.execute(cls.INSERT.format(table=cls.REBUILT, where="TRUE"), cls.LIMITS)
             count = cursor.rowcount
             cursor.execute("SET LOCAL maintenance_work_mem = '256MB'")

@@ -100,8 +100,10 @@ POSTGRESQL = [
     TERMS_FUNCTION,
     KEY_FUNCTION,
     TABLE,
+    # Out of line and uncompressed, whatever their size: the rows a search reads stay a few
+    # dozen bytes, and reading a tsvector back costs no decompression.
     "ALTER TABLE publication_search ALTER COLUMN document SET STORAGE EXTERNAL, "
-    "ALTER COLUMN terms SET STORAGE EXTERNAL",
+    "ALTER COLUMN terms SET STORAGE EXTERNAL, SET (toast_tuple_target = 128)",
     FILL,
     # For this transaction only: a GIN index over many entries builds far faster in memory.
     "SET LOCAL maintenance_work_mem = '256MB'",
