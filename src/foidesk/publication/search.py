@@ -873,9 +873,11 @@ class PostgreSQL:
         excluded, excluded_params = plan["excluded"]
         if not excluded or not matches:
             return matches
+        # The matches holding an excluded term: the index finds them as it found the
+        # matches, rather than reading every entry in the window that holds the term.
         cursor.execute(
-            f"SELECT entry_id FROM {SIDE} WHERE terms && %s::text[] AND ({excluded})",
-            [window, *excluded_params],
+            f"SELECT entry_id FROM {SIDE} WHERE terms && %s::text[] AND {where} AND ({excluded})",
+            [window, *params, *excluded_params],
         )
         unwanted = {entry_id for (entry_id,) in cursor.fetchall()}
         return [match for match in matches if match[0] not in unwanted]
