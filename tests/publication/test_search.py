@@ -286,6 +286,20 @@ def test_or_between_two_terms(barnet, potholes, children):
     assert ids(search.search("Mosaic OR pothole claims")) == [potholes.pk]
 
 
+@pytest.mark.parametrize("scans", [8, 1], ids=["a scan for each", "checked in the document"])
+def test_or_between_phrases(children, barnet, potholes, monkeypatch, scans):
+    # PostgreSQL looks up each phrase of an OR in its own scan, up to MAX_BRANCHES scans,
+    # and checks the document for the rest: the same entries either way.
+    monkeypatch.setattr(search.PostgreSQL, "MAX_BRANCHES", scans)
+    looked_after, scattered = children
+    found = search.search('"looked after children placements" OR "core case management" OR pothole')
+    assert set(ids(found)) == {looked_after.pk, barnet.pk, potholes.pk}
+    found = search.search('"looked after children placements" OR "children\'s centres" -placements')
+    assert ids(found) == [scattered.pk]
+    assert ids(search.search("children -placements -review")) == [barnet.pk]
+    assert ids(search.search('children -placements -"after the review"')) == [barnet.pk]
+
+
 def test_reading_a_query():
     query = search.parse('adoption OR fostering costs -"agency staff" AND -x NOT y "')
     assert query.groups == (("adoption", "fostering"), ("costs",))

@@ -655,13 +655,40 @@ class _Term:
     keys: tuple[str, ...]
     phrase: str = ""
 
-    def sql(self):
-        if not self.phrase:
-            return "terms @> %s::text[]", [list(self.keys)]
-        return (
-            f"(terms @> %s::text[] AND document @@ websearch_to_tsquery('{POSTGRES_CONFIG}', %s))",
-            [list(self.keys), f'"{self.phrase}"'],
+    def alone(self):
+        return _Conjunction(keys=self.keys, checks=((self.phrase,),) if self.phrase else ())
+
+
+@dataclass(frozen=True, slots=True)
+class _Conjunction:
+    """Conditions the index answers in one scan, all simple operators on the terms: the
+    planner then has them all looked up in the index. (Given an OR of two lookups, it may
+    test each row's terms instead, reading kilobytes out of line for every entry in the
+    window.) Checks are texts the document must hold (any of each), tested on the rows the
+    index found."""
+
+    keys: tuple[str, ...] = ()  # all held
+    overlaps: tuple[tuple[str, ...], ...] = ()  # one of each held
+    checks: tuple[tuple[str, ...], ...] = ()
+
+    def __and__(self, other):
+        return _Conjunction(
+            self.keys + other.keys, self.overlaps + other.overlaps, self.checks + other.checks
         )
+
+    def sql(self, window):
+        conditions, params = ["terms && %s::text[]"], [window]
+        if self.keys:
+            conditions.append("terms @> %s::text[]")
+            params.append(list(dict.fromkeys(self.keys)))
+        for overlap in self.overlaps:
+            conditions.append("terms && %s::text[]")
+            params.append(list(overlap))
+        for texts in self.checks:
+            tsquery = f"websearch_to_tsquery('{POSTGRES_CONFIG}', %s)"
+            conditions.append(f"document @@ ({' || '.join([tsquery] * len(texts))})")
+            params += [f'"{text}"' for text in texts]
+        return " AND ".join(conditions), params
 
 
 class PostgreSQL:
@@ -692,6 +719,8 @@ class PostgreSQL:
     """
     LIMITS = [POSTGRES_MAX_CHARS] * 3
     REBUILT = f"{SIDE}_rebuilt"
+    # Scans for a query's OR of phrases, at most: beyond this the document is checked.
+    MAX_BRANCHES = 8
 
     @classmethod
     def index(cls, entry_id):
@@ -794,32 +823,34 @@ class PostgreSQL:
     @classmethod
     def plan(cls, query, filters):
         terms = cls.terms({text for group in query.groups for text in group} | set(query.excluded))
-        required = [_key(kind, value) for kind, value in filters.facets()]
-        conditions, params = [], []
+        base = _Conjunction(keys=tuple(_key(kind, value) for kind, value in filters.facets()))
+        branches = [base]
         for group in query.groups:
             alternatives = [terms[text] for text in group]
             if None in alternatives:
                 continue
-            if len(alternatives) == 1 and not alternatives[0].phrase:
-                required += alternatives[0].keys
-                continue
-            parts = [term.sql() for term in alternatives]
-            conditions.append("(" + " OR ".join(sql for sql, _ in parts) + ")")
-            params += [param for _, values in parts for param in values]
-        if required:
-            conditions.insert(0, "terms @> %s::text[]")
-            params.insert(0, list(dict.fromkeys(required)))
-        excluded = [term.sql() for term in map(terms.get, query.excluded) if term]
+            if len(alternatives) == 1:
+                branches = [branch & alternatives[0].alone() for branch in branches]
+            elif all(len(term.keys) == 1 and not term.phrase for term in alternatives):
+                overlap = _Conjunction(overlaps=(tuple(term.keys[0] for term in alternatives),))
+                branches = [branch & overlap for branch in branches]
+            elif len(branches) * len(alternatives) <= cls.MAX_BRANCHES:
+                # Words or phrases: one scan for each, their matches put together.
+                branches = [branch & term.alone() for branch in branches for term in alternatives]
+            else:
+                check = _Conjunction(checks=(group,))
+                branches = [branch & check for branch in branches]
+        excluded = [terms[text] for text in query.excluded if terms[text]]
+        words = tuple(term.keys[0] for term in excluded if len(term.keys) == 1 and not term.phrase)
+        exclusions = [_Conjunction(overlaps=(words,))] if words else []
+        exclusions += [term.alone() for term in excluded if term.phrase or len(term.keys) > 1]
         return {
             "ranked": query.ranked,
             "tsquery": cls.tsquery(query),
             "range": filters.published_range(),
-            "keyed": bool(conditions or excluded),
-            "where": (" AND ".join(conditions) or "TRUE", params),
-            "excluded": (
-                " OR ".join(sql for sql, _ in excluded),
-                [param for _, values in excluded for param in values],
-            ),
+            "keyed": branches != [_Conjunction()] or bool(exclusions),
+            "branches": branches,
+            "exclusions": exclusions,
         }
 
     @classmethod
@@ -841,7 +872,7 @@ class PostgreSQL:
                 matches = cls.matching(cursor, plan, _window_keys(first, last))
                 found += sorted(
                     (published_at, entry_id)
-                    for entry_id, published_at in matches
+                    for entry_id, published_at in matches.items()
                     if (not start or published_at >= start) and (not end or published_at < end)
                 )[::-1]
                 if len(found) >= count:
@@ -863,24 +894,23 @@ class PostgreSQL:
 
     @staticmethod
     def matching(cursor, plan, window):
-        """(entry, published_at) of the matches published in the months ``window`` keys."""
-        where, params = plan["where"]
-        cursor.execute(
-            f"SELECT entry_id, published_at FROM {SIDE} WHERE terms && %s::text[] AND {where}",
-            [window, *params],
-        )
-        matches = cursor.fetchall()
-        excluded, excluded_params = plan["excluded"]
-        if not excluded or not matches:
-            return matches
-        # The matches holding an excluded term: the index finds them as it found the
-        # matches, rather than reading every entry in the window that holds the term.
-        cursor.execute(
-            f"SELECT entry_id FROM {SIDE} WHERE terms && %s::text[] AND {where} AND ({excluded})",
-            [window, *params, *excluded_params],
-        )
-        unwanted = {entry_id for (entry_id,) in cursor.fetchall()}
-        return [match for match in matches if match[0] not in unwanted]
+        """{entry: published_at} for the matches published in the months ``window`` keys."""
+
+        def found(conjunction):
+            where, params = conjunction.sql(window)
+            cursor.execute(f"SELECT entry_id, published_at FROM {SIDE} WHERE {where}", params)
+            return cursor.fetchall()
+
+        matches = {}
+        for branch in plan["branches"]:
+            matches.update(found(branch))
+        # The matches holding an excluded term: looked up with the match's own terms, so
+        # that a common excluded word does not read every entry in the window holding it.
+        for branch in plan["branches"] if matches else ():
+            for exclusion in plan["exclusions"]:
+                for entry_id, _ in found(branch & exclusion):
+                    matches.pop(entry_id, None)
+        return matches
 
     @staticmethod
     def rank(cursor, plan, ranked, limit, offset):
