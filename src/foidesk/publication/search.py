@@ -655,8 +655,9 @@ class _Term:
     keys: tuple[str, ...]
     phrase: str = ""
 
-    def alone(self):
-        return _Conjunction(keys=self.keys, checks=((self.phrase,),) if self.phrase else ())
+    def alone(self, checked=True):
+        checks = ((self.phrase,),) if self.phrase and checked else ()
+        return _Conjunction(keys=self.keys, checks=checks)
 
 
 @dataclass(frozen=True, slots=True)
@@ -823,6 +824,13 @@ class PostgreSQL:
     @classmethod
     def plan(cls, query, filters):
         terms = cls.terms({text for group in query.groups for text in group} | set(query.excluded))
+        # A phrase of three words or more is found by its pairs alone, and only the
+        # matches shown are checked for the whole phrase (in hits; ranking puts entries
+        # without it last, at 0): checking every match read its document, 10 µs apiece.
+        # So the count may include entries holding each pair, but apart.
+        unchecked = any(
+            term and term.phrase for group in query.groups for term in map(terms.get, group)
+        )
         base = _Conjunction(keys=tuple(_key(kind, value) for kind, value in filters.facets()))
         branches = [base]
         for group in query.groups:
@@ -830,13 +838,17 @@ class PostgreSQL:
             if None in alternatives:
                 continue
             if len(alternatives) == 1:
-                branches = [branch & alternatives[0].alone() for branch in branches]
+                branches = [branch & alternatives[0].alone(checked=False) for branch in branches]
             elif all(len(term.keys) == 1 and not term.phrase for term in alternatives):
                 overlap = _Conjunction(overlaps=(tuple(term.keys[0] for term in alternatives),))
                 branches = [branch & overlap for branch in branches]
             elif len(branches) * len(alternatives) <= cls.MAX_BRANCHES:
                 # Words or phrases: one scan for each, their matches put together.
-                branches = [branch & term.alone() for branch in branches for term in alternatives]
+                branches = [
+                    branch & term.alone(checked=False)
+                    for branch in branches
+                    for term in alternatives
+                ]
             else:
                 check = _Conjunction(checks=(group,))
                 branches = [branch & check for branch in branches]
@@ -849,6 +861,7 @@ class PostgreSQL:
             "tsquery": cls.tsquery(query),
             "range": filters.published_range(),
             "keyed": branches != [_Conjunction()] or bool(exclusions),
+            "unchecked": unchecked,
             "branches": branches,
             "exclusions": exclusions,
         }
@@ -925,6 +938,14 @@ class PostgreSQL:
 
     @classmethod
     def hits(cls, cursor, plan, page):
+        if plan["unchecked"]:
+            tsquery, params = plan["tsquery"]
+            cursor.execute(
+                f"SELECT entry_id FROM {SIDE} WHERE entry_id = ANY(%s) AND document @@ ({tsquery})",
+                [[entry_id for entry_id, _ in page], *params],
+            )
+            whole = {entry_id for (entry_id,) in cursor.fetchall()}
+            page = [(entry_id, rank) for entry_id, rank in page if entry_id in whole]
         snippets = cls.snippets(cursor, [entry_id for entry_id, _ in page], plan)
         return [Hit(entry_id, float(rank), snippets.get(entry_id, "")) for entry_id, rank in page]
 
