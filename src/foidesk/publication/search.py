@@ -28,7 +28,8 @@ B request, C response; 'english') and its terms, with one GIN index over the ter
 tsvector's words, each pair of adjacent words with the distance between them ("children in
 care" gives 'children 2 care'), and keys for the entry's regime, outcome, topic, service
 areas and the month and year it was published. A word, and a phrase of two words, is one key,
-which the index answers exactly; a longer phrase is also checked in the tsvector. Matches are
+which the index answers exactly; a longer phrase is found by its pairs and checked whole in
+the matches shown (so its count may include entries holding the pairs apart). Matches are
 read from the index for the newest month, then for spans twice as long, until enough are
 found: a common word is answered from a few months, a rare one in a few more reads of the
 index, and the table's rows (narrow: the tsvector and terms are stored out of line) are read
@@ -649,7 +650,7 @@ def _window_keys(first, last):
 class _Term:
     """What an entry's terms must hold for a word or phrase to match: its word for one
     word, or each pair of adjacent words (with the distance between them) for a phrase.
-    A phrase of three words or more is also checked in the document, since its pairs
+    A phrase of three words or more can also be checked in the document, since its pairs
     might be found apart."""
 
     keys: tuple[str, ...]
