@@ -11,7 +11,10 @@ the names below and decide nothing themselves.
 
 import rules
 from django.contrib.auth.decorators import login_required, permission_required
+from django.core.exceptions import PermissionDenied
 from django.db.models import Exists, OuterRef
+from django.http import Http404
+from django.shortcuts import get_object_or_404
 
 from foidesk.accounts.roles import Role
 
@@ -82,6 +85,20 @@ def visible_requests(user, requests):
         asked = Contribution.objects.filter(request=OuterRef("pk"), service_area__members=user)
         return requests.filter(Exists(asked))
     return requests.none()
+
+
+def request_or_404(user, requests, reference, *needs):
+    """The request at ``reference`` among ``requests`` (a queryset) if ``user`` may see it,
+    else Http404, not 403: a contributor should not learn which references exist. Then
+    PermissionDenied, with its message, for the first (permission, message) of ``needs``
+    the user lacks on it."""
+    case = get_object_or_404(requests, reference=reference)
+    if not user.has_perm(VIEW_REQUEST, case):
+        raise Http404("No such request.")
+    for permission, message in needs:
+        if not user.has_perm(permission, case):
+            raise PermissionDenied(message)
+    return case
 
 
 def require(permission):

@@ -115,12 +115,8 @@ def log_request(request):
 
 
 def _case(request, reference):
-    """The request at ``reference``, if this user may see it (404 otherwise, not 403:
-    a contributor should not learn which references exist)."""
-    case = get_object_or_404(Request.objects.select_related("requester"), reference=reference)
-    if not request.user.has_perm(permissions.VIEW_REQUEST, case):
-        raise Http404("No such request.")
-    return case
+    requests = Request.objects.select_related("requester")
+    return permissions.request_or_404(request.user, requests, reference)
 
 
 @permissions.require(permissions.VIEW_STAFF_PAGES)

@@ -4,7 +4,6 @@ data, and the officers' pages for publishing and taking down."""
 import csv
 import json
 
-from django.core.exceptions import PermissionDenied
 from django.core.files.storage import default_storage
 from django.core.paginator import Page, Paginator
 from django.http import FileResponse, Http404, HttpResponse, StreamingHttpResponse
@@ -157,11 +156,12 @@ def _authority_name():
 
 def _handled_case(request, reference):
     """The request, for an officer; hidden (404) from those who may not see it at all."""
-    visible = permissions.visible_requests(request.user, Request.objects.all())
-    case = get_object_or_404(visible, reference=reference)
-    if not request.user.has_perm(permissions.HANDLE_REQUEST, case):
-        raise PermissionDenied("Only FOI officers publish requests and take them down.")
-    return case
+    return permissions.request_or_404(
+        request.user,
+        Request.objects.all(),
+        reference,
+        (permissions.HANDLE_REQUEST, "Only FOI officers publish requests and take them down."),
+    )
 
 
 @permissions.require(permissions.VIEW_STAFF_PAGES)

@@ -2,7 +2,6 @@
 read the letter, download it, and record it as sent."""
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.http import Http404, HttpResponse
@@ -35,14 +34,10 @@ TABLE_FORMATS = {
 def _case(request, reference, edit=False):
     """The request, if this user may read its response (the letter quotes the requester's
     words, so only those who may see the requester); ``edit`` for officers only."""
-    case = get_object_or_404(Request, reference=reference)
-    if not request.user.has_perm(permissions.VIEW_REQUEST, case):
-        raise Http404("No such request.")
-    if not request.user.has_perm(permissions.VIEW_REQUESTER, case):
-        raise PermissionDenied("Only the FOI team and approvers see a response.")
-    if edit and not request.user.has_perm(permissions.HANDLE_REQUEST, case):
-        raise PermissionDenied("Only FOI officers prepare responses.")
-    return case
+    needs = [(permissions.VIEW_REQUESTER, "Only the FOI team and approvers see a response.")]
+    if edit:
+        needs.append((permissions.HANDLE_REQUEST, "Only FOI officers prepare responses."))
+    return permissions.request_or_404(request.user, Request.objects.all(), reference, *needs)
 
 
 def _back(case):
