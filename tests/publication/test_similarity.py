@@ -141,6 +141,22 @@ def test_normalise_drops_the_whatdotheyknow_footer():
     assert normalise(CAMPAIGN + FOOTER) == normalise(CAMPAIGN)
 
 
+@pytest.mark.parametrize(
+    "line",
+    [
+        "Please use this email address for all replies to this request:",
+        "Is foi@leeds.gov.uk the wrong address for Freedom of Information requests to Leeds?",
+        "Disclaimer: This message and any reply that you make will be published on the Internet.",
+        "For more detailed guidance on safely disclosing information, read the latest advice.",
+        "If you find this service useful as an FOI officer, please ask your web manager.",
+        "Please note that in some cases publication of requests and responses will be delayed.",
+    ],
+)
+def test_normalise_drops_a_footer_from_any_of_its_lines(line):
+    # Each line of the footer is enough to find it, whichever WhatDoTheyKnow sent.
+    assert normalise(f"{CAMPAIGN}\n\n{line}\nwhatdotheyknow.com") == normalise(CAMPAIGN)
+
+
 def test_normalise_drops_everything_around_the_request_in_a_whatdotheyknow_letter():
     normalised = normalise(copy_from("Amelia Jones", footer=FOOTER))
 

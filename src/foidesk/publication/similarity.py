@@ -135,7 +135,11 @@ _WDTK_FOOTER = re.compile(
     r"|if you find this service useful as an foi officer"
     r"|please note that in some cases publication of requests and responses will be delayed"
 )
-_FOOTER_WORDS = ("this request", "wrong address", "disclaimer", "disclosing", "foi officer")
+# A quick test before the regex: one literal from each of its phrases.
+_FOOTER_WORDS = (
+    "this request", "wrong address", "disclaimer", "disclosing", "foi officer",
+    "publication of requests",
+)  # fmt: skip
 _RULE_BEFORE = re.compile(r"(?:\n[ \t]*[-_=*]{5,}[ \t]*)+\s*$")
 _GREETING = re.compile(
     r"^[ \t>]*(?:dear|hello|hi|good (?:morning|afternoon))\b[^\n,:;]{0,120}(?:[,:;]|$)"
