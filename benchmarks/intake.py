@@ -57,7 +57,6 @@ import random
 import shutil
 import smtplib
 import socket
-import sqlite3
 import statistics
 import threading
 import time
@@ -67,6 +66,7 @@ from email.message import EmailMessage
 from email.utils import make_msgid
 from pathlib import Path
 
+import casework
 from casework import code_version, machine
 from django.core.management import call_command
 from django.db import close_old_connections, connection
@@ -347,14 +347,8 @@ def prepare():
 
 
 def database():
-    if connection.vendor == "postgresql":
-        major, minor = divmod(connection.pg_version, 10_000)
-        version = f"{major}.{minor}"
-    else:
-        version = sqlite3.sqlite_version
     return {
-        "vendor": connection.vendor,
-        "version": version,
+        **casework.database(),
         "fresh_data_folder": _made_data_dir is not None,
         "options": {
             key: value

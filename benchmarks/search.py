@@ -61,6 +61,7 @@ from django.db import connection, transaction
 from django.test import Client
 from django.urls import Resolver404, resolve
 from django.utils import timezone
+from generate import FOI_QUESTIONS, weighted
 
 from foidesk.casework.models import Request
 from foidesk.publication import search
@@ -140,16 +141,7 @@ SYSTEM_TYPES = [
     "case recording system",
 ]
 QUESTIONS = [
-    "How many referrals or cases concerning {topic} did the council record in each of the "
-    "last five financial years?",
-    "What was the council's total spend on {topic} in each of the last three financial years?",
-    "Which IT systems hold information about {topic}, and who supplies them?",
-    "How many staff (full-time equivalent) work on {topic}, and how many of them are agency staff?",
-    "Please provide a copy of the current policy or procedure on {topic}.",
-    "How many complaints about {topic} were received in the last year, and how many were upheld?",
-    "Which post holds senior responsibility for {topic}? A job title is enough.",
-    "Has the council commissioned an external review of {topic} since 2020? If so, please "
-    "provide a copy.",
+    *FOI_QUESTIONS,
     "Please break down the figures for {topic} by age, gender and ethnicity where held.",
     "How many cases of {topic} were open on 31 March in each of the last five years?",
 ]
@@ -191,11 +183,6 @@ STOP_WORDS = set(
     "a an and are as at be by for from has have in into is it of on or that the their this "  # noqa: SIM905
     "to was were what which who with within your you our all any per".split()
 )
-
-
-def weighted(rng, pairs):
-    values, weights = zip(*pairs, strict=True)
-    return rng.choices(values, weights)[0]
 
 
 class Writer:
