@@ -22,8 +22,9 @@ from foidesk.config.generated import secret_in
 from foidesk.publication import services as publication
 from foidesk.publication import similar_requests
 from foidesk.publication.models import DisclosureEntry
+from foidesk.responses import sending, tables
 from foidesk.responses import services as responses
-from foidesk.responses import tables
+from foidesk.responses.models import SentResponse
 
 AUTHORITY = {
     "name": "London Borough of Barnet",
@@ -180,7 +181,8 @@ def _load_reference_case():
     _answer_as_barnet_did(case, officer)
     services.take_action(case, officer, "submit_for_approval")
     services.take_action(case, User.objects.get(username="approver"), "approve")
-    responses.mark_sent(case, officer, on=date(2020, 2, 14), method="email")
+    # Barnet emailed it from its own system: recorded here as sent from another system.
+    sending.record_sent(case, officer, on=date(2020, 2, 14), method=SentResponse.Method.OTHER)
 
 
 CONTRIBUTIONS = {
@@ -393,6 +395,10 @@ def _take(step, case, staff, template, received_on, today):
             )
     elif step in {"seek_clarification", "fee_notice"}:
         services.take_action(case, officer, step, on=min(received_on + timedelta(days=2), today))
+    elif step == "mark_sent":
+        # Answered within the 20 working days, as most are.
+        on = min(services.calendar().working_days_after(received_on, 18), today)
+        sending.record_sent(case, officer, on=on, method=SentResponse.Method.OTHER)
     else:
         actor = staff["approver"] if step == "approve" else officer
         services.take_action(case, actor, step)

@@ -35,6 +35,7 @@ def token_for(make_user):
 @pytest.fixture
 def call(client):
     def request(method, path, token, body=None, raw=None):
+        """``raw=""`` sends no body at all, as a client posting nothing does."""
         headers = {"Authorization": f"Bearer {token}"} if token else {}
         data = raw if raw is not None else (json.dumps(body) if body is not None else None)
         kwargs = {"content_type": "application/json", "data": data} if data is not None else {}
@@ -434,3 +435,142 @@ def test_only_officers_hand_in_email(client, call, token_for, role, authority):
         headers={"Authorization": f"Bearer {token}"},
     )
     assert response.status_code == 403
+
+
+def _drafted_through_the_api(call, token):
+    reference = call("post", "/requests", token, NEW_REQUEST).json()["reference"]
+    for action in ["start", "draft"]:
+        moved = call("post", f"/requests/{reference}/actions/{action}", token, raw="")
+        assert moved.status_code == 200
+    for number in [1, 2, 3, 4]:
+        call(
+            "put",
+            f"/requests/{reference}/questions/{number}/decision",
+            token,
+            {"held": "yes", "decision": "released", "answer": f"The answer to Q{number}."},
+        )
+    return reference
+
+
+def test_workflow_actions_answer_with_the_new_state_or_the_refusal(call, officer_token, token_for):
+    reference = call("post", "/requests", officer_token, NEW_REQUEST).json()["reference"]
+    started = call("post", f"/requests/{reference}/actions/start", officer_token, raw="")
+    assert started.status_code == 200
+    assert (started.json()["state"], started.json()["due_on"]) == ("in_progress", "2020-02-14")
+
+    refused = call("post", f"/requests/{reference}/actions/close", officer_token, {})
+    assert refused.status_code == 400
+    [problem] = refused.json()["detail"]
+    assert problem["loc"] == ["path", "action"]
+    assert "while the request is in progress" in problem["msg"]
+
+    # Sending for approval checks the response first, and says what it lacks.
+    call("post", f"/requests/{reference}/actions/draft", officer_token, {})
+    incomplete = call(
+        "post", f"/requests/{reference}/actions/submit_for_approval", officer_token, {}
+    )
+    assert incomplete.status_code == 400
+    assert "The response is not ready yet" in incomplete.json()["detail"][0]["msg"]
+
+    approver = token_for(Role.APPROVER)
+    assert call("post", f"/requests/{reference}/actions/start", approver, {}).status_code == 403
+    unknown = call("post", f"/requests/{reference}/actions/delivered", officer_token, {})
+    assert unknown.status_code == 422
+    noted = call(
+        "post",
+        f"/requests/{reference}/actions/withdraw",
+        officer_token,
+        {"note": "The requester no longer needs it."},
+    )
+    assert noted.json()["state"] == "withdrawn"
+    assert noted.json()["timeline"][-1]["description"].endswith("no longer needs it.")
+
+
+def test_sending_through_the_api_and_reading_back_what_went(
+    call, officer_token, token_for, settings
+):
+    from foidesk.intake import outgoing
+    from foidesk.intake.models import Correspondence
+    from tests.mail import smtp_sink
+
+    reference = _drafted_through_the_api(call, officer_token)
+    before = call("get", f"/requests/{reference}/response/sent?format=pdf", officer_token)
+    assert before.status_code == 404
+    assert call("get", f"/requests/{reference}", officer_token).json()["sent"] == []
+
+    unapproved = call(
+        "post", f"/requests/{reference}/response/send", officer_token, {"method": "email"}
+    )
+    assert unapproved.status_code == 400
+    assert "approved before they are sent" in unapproved.json()["detail"][0]["msg"]
+
+    approver = token_for(Role.APPROVER)
+    call("post", f"/requests/{reference}/actions/submit_for_approval", officer_token, {})
+    assert call("post", f"/requests/{reference}/actions/approve", approver, {}).status_code == 200
+    assert (
+        call(
+            "post", f"/requests/{reference}/response/send", approver, {"method": "email"}
+        ).status_code
+        == 403
+    )
+    with smtp_sink(settings) as inbox:
+        queued = call(
+            "post", f"/requests/{reference}/response/send", officer_token, {"method": "email"}
+        )
+        assert queued.status_code == 202
+        assert queued.json() == {"status": "queued", "version": 1}
+        for waiting in Correspondence.objects.filter(status="queued"):
+            outgoing.deliver.call(waiting.pk)
+    [email] = inbox.messages
+    emailed = {part.get_filename(): part.get_content() for part in email.iter_attachments()}
+
+    detail = call("get", f"/requests/{reference}", officer_token).json()
+    assert detail["state"] == "responded"
+    [sent] = detail["sent"]
+    assert (sent["version"], sent["method"], sent["status"]) == (1, "email", "sent")
+    assert {f["name"] for f in sent["files"]} >= set(emailed)
+    pdf = call("get", f"/requests/{reference}/response/sent?format=pdf", officer_token)
+    assert pdf.status_code == 200
+    assert pdf.content == emailed[f"{reference}-response.pdf"]
+    assert pdf["Content-Type"] == "application/pdf"
+    missing = call(
+        "get", f"/requests/{reference}/response/sent?format=pdf&version=2", officer_token
+    )
+    assert missing.status_code == 404
+    assert (
+        call("get", f"/requests/{reference}/response/sent?format=rtf", officer_token).status_code
+        == 400
+    )
+    assert (
+        call("get", f"/requests/{reference}/response/sent?format=xlsx", officer_token).status_code
+        == 404
+    )
+
+
+def test_recording_a_response_sent_by_post_through_the_api(call, officer_token, token_for):
+    from foidesk.casework.models import Authority
+
+    Authority.objects.update(approval_required=False)
+    reference = _drafted_through_the_api(call, officer_token)
+    undated = call(
+        "post", f"/requests/{reference}/response/send", officer_token, {"method": "post"}
+    )
+    assert undated.status_code == 400
+    assert undated.json()["detail"][0]["loc"] == ["body", "date"]
+    recorded = call(
+        "post",
+        f"/requests/{reference}/response/send",
+        officer_token,
+        {"method": "post", "date": "2020-02-14"},
+    )
+    assert recorded.status_code == 200
+    assert recorded.json() == {"status": "sent", "version": 1}
+    letter = call("get", f"/requests/{reference}/response/sent?format=txt", officer_token)
+    assert "14 February 2020" in letter.content.decode()
+    again = call(
+        "post",
+        f"/requests/{reference}/response/send",
+        officer_token,
+        {"method": "post", "date": "2020-02-14"},
+    )
+    assert again.status_code == 400

@@ -90,29 +90,6 @@ def test_a_malformed_message_is_accepted_and_kept_for_an_officer(listener):
     assert message.envelope_from == "someone@example.com"
 
 
-def test_the_response_goes_by_email_with_its_attachments(authority, inbox):
-    from foidesk import demo
-    from foidesk.responses import services as responses
-
-    demo.load("pw", generated=0)
-    drafting = Request.objects.get(reference="5973764")
-    # Take the demo case back to ready-to-send, as if the sending had not happened yet.
-    Request.objects.filter(pk=drafting.pk).update(state="awaiting_dispatch")
-    drafting.refresh_from_db()
-    drafting.requester.email = "sam.requester@example.com"
-    drafting.requester.save()
-
-    responses.send_by_email(drafting, None)
-    deliver_everything()
-    [sent] = inbox.to("sam.requester@example.com")
-    assert "5973764" in sent["Subject"]
-    assert "Section 43(2): Commercial interests" in sent.get_body(("plain",)).get_content()
-    names = sorted(part.get_filename() for part in sent.iter_attachments())
-    assert names == ["5973764-answers.xlsx", "5973764-response.docx", "5973764-response.pdf"]
-    drafting.refresh_from_db()
-    assert drafting.state == "responded"
-
-
 def test_a_busy_mail_server_is_tried_again_later(authority, inbox):
     case = _case_with_acknowledgement()
     inbox.answer = "451 4.3.0 Try again later"

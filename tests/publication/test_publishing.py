@@ -11,7 +11,7 @@ from foidesk.casework import services as casework
 from foidesk.casework.models import Request
 from foidesk.publication import redaction, search, services
 from foidesk.publication.models import DisclosureEntry
-from foidesk.responses import services as responses
+from foidesk.responses import sending
 from tests.helpers import answer_every_question
 
 pytestmark = pytest.mark.django_db
@@ -59,7 +59,7 @@ def answered(authority, officer, make_user):
     answer_every_question(case, officer)
     casework.take_action(case, officer, "submit_for_approval")
     casework.take_action(case, make_user("approver", Role.APPROVER), "approve")
-    responses.mark_sent(case, officer, on=timezone.localdate(), method="email")
+    sending.record_sent(case, officer, on=timezone.localdate(), method="other")
     case.refresh_from_db()
     return case
 

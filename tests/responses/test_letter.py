@@ -72,7 +72,9 @@ def test_the_demo_case_is_valid_and_partially_withheld(barnet):
     assert services.problems(barnet) == []
     assert services.outcome(barnet) == "partially_withheld"
     assert barnet.state == "responded"
-    assert barnet.response.sent_on.isoformat() == "2020-02-14"
+    assert barnet.responded_on.isoformat() == "2020-02-14"
+    [sent] = barnet.sent_responses.all()
+    assert (sent.version, sent.sent_on.isoformat(), sent.status) == (1, "2020-02-14", "sent")
 
 
 def test_the_word_document_has_real_headings_lists_and_links(barnet):

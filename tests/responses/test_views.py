@@ -167,12 +167,15 @@ def test_recording_the_response_as_sent(client, case, officer, make_user):
     casework.take_action(case, officer, "submit_for_approval")
     casework.take_action(case, make_user("approver", Role.APPROVER), "approve")
     response = client.post(
-        url(case, "send/"), {"on-day": "14", "on-month": "2", "on-year": "2020", "method": "email"}
+        url(case, "send/"),
+        {"on-day": "14", "on-month": "2", "on-year": "2020", "method": "post", "record": "yes"},
     )
     assert response["Location"] == f"/staff/requests/{case.reference}/"
     case.refresh_from_db()
     assert case.state == "responded"
-    assert case.response.sent_on.isoformat() == "2020-02-14"
+    assert case.responded_on.isoformat() == "2020-02-14"
+    [sent] = case.sent_responses.all()
+    assert (sent.method, sent.sent_on.isoformat()) == ("post", "2020-02-14")
 
 
 def test_the_generic_action_page_hands_sending_to_the_send_page(client, case, officer):

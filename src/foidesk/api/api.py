@@ -20,12 +20,13 @@ from foidesk.accounts import permissions
 from foidesk.api import schemas, tokens
 from foidesk.casework import services, workflow
 from foidesk.casework.models import Request
-from foidesk.casework.workflow import OPEN_STATES, State
+from foidesk.casework.workflow import State
 from foidesk.intake import services as intake
 from foidesk.intake.models import InboundMessage, IntakeProblem
 from foidesk.publication import services as publication
 from foidesk.publication import similar_requests
 from foidesk.publication.views import entry_url
+from foidesk.responses import documents, sending
 from foidesk.responses import services as responses
 
 PAGE_SIZE = 50
@@ -111,6 +112,20 @@ def _out(case):
 
 def _detail(request, case):
     detail = _out(case)
+    detail["sent"] = [
+        {
+            "version": sent.version,
+            "on": sent.sent_on,
+            "at": sent.sent_at,
+            "method": sent.method,
+            "status": sent.status,
+            "files": [
+                {"name": kept.name, "format": kept.format, "sha256": kept.sha256}
+                for kept in sent.files.all()
+            ],
+        }
+        for sent in case.sent_responses.prefetch_related("files")
+    ]
     detail["timeline"] = [
         {
             "at": event.at,
@@ -186,7 +201,7 @@ def list_requests(
     if state:
         requests = requests.filter(state=state)
     if overdue:
-        requests = requests.filter(state__in=OPEN_STATES, due_on__lt=timezone.localdate())
+        requests = requests.overdue(timezone.localdate())
     if due_before is not None:
         requests = requests.filter(due_on__lt=due_before)
     count = requests.count()
@@ -238,13 +253,33 @@ def record_event(request, reference: str, payload: schemas.EventIn):
     return Status(200, _detail(request, _visible(request, reference)))
 
 
+@api.post(
+    "/requests/{reference}/actions/{action}",
+    response={200: schemas.RequestDetail, **PROBLEMS},
+    exclude_unset=True,
+    tags=["requests"],
+)
+def take_action(
+    request, reference: str, action: schemas.Action, payload: schemas.ActionIn | None = None
+):
+    """Take a workflow action, with an optional body ``{"note", "date"}``; the answer is
+    the request in its new state. 400 with the reason when the request's state, its
+    response or its clock does not allow it."""
+    case = _visible(request, reference)
+    payload = payload or schemas.ActionIn()
+    try:
+        services.take_action(case, request.user, action, on=payload.date, note=payload.note)
+    except workflow.TransitionRefused as refused:
+        return Status(400, problem(["path", "action"], str(refused)))
+    except services.CaseworkError as refused:
+        return Status(400, problem(["body", "note"], str(refused)))
+    return Status(200, _detail(request, _visible(request, reference)))
+
+
+# Formats as documents.FORMATS names them, except the letter's plain text, which is the
+# body of the email sent rather than a file of its own.
 RESPONSE_FORMATS = {
-    "html": "text/html; charset=utf-8",
-    "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
-    "pdf": "application/pdf",
-    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-    "ods": "application/vnd.oasis.opendocument.spreadsheet",
-    "csv": "application/zip",
+    name: found.content_type for name, found in documents.FORMATS.items() if name != "txt"
 }
 
 
@@ -288,6 +323,76 @@ def get_response(request, reference: str, format: str = "html"):
     return HttpResponse(body, content_type=RESPONSE_FORMATS[format])
 
 
+@api.post(
+    "/requests/{reference}/response/send",
+    response={200: schemas.SendOut, 202: schemas.SendOut, **PROBLEMS},
+    tags=["responses"],
+)
+def send_response(request, reference: str, payload: schemas.SendIn):
+    """Send the response by email (202: queued; the request is responded once the mail
+    server accepts it), or record it as sent by post, by hand or from another system on
+    ``date`` (200). 400 listing what must happen first."""
+    case = _response_case(request, reference)
+    if not request.user.has_perm(permissions.HANDLE_REQUEST, case):
+        raise PermissionDenied("Only FOI officers send responses.")
+    try:
+        if payload.method == "email":
+            sent = sending.send_by_email(case, request.user)
+            return Status(202, {"status": "queued", "version": sent.version})
+        if payload.date is None:
+            return Status(400, problem(["body", "date"], "Give the date it was sent."))
+        sent = sending.record_sent(case, request.user, on=payload.date, method=payload.method)
+    except workflow.TransitionRefused as refused:
+        missing = responses.problems(case)
+        if missing:
+            return Status(400, {"detail": [{"loc": ["response"], "msg": m} for m in missing]})
+        return Status(400, problem(["response"], str(refused)))
+    except (responses.ResponseError, services.CaseworkError) as refused:
+        return Status(400, problem(["body", "method"], str(refused)))
+    return Status(200, {"status": "sent", "version": sent.version})
+
+
+SENT_FORMATS = {name: found.content_type for name, found in documents.FORMATS.items()}
+
+
+@api.get(
+    "/requests/{reference}/response/sent",
+    response={200: None, **PROBLEMS},
+    tags=["responses"],
+    openapi_extra={
+        "responses": {
+            200: {
+                "description": "A file of the response exactly as it was sent",
+                "content": {kind: {} for kind in set(SENT_FORMATS.values())},
+            }
+        }
+    },
+)
+def get_sent_response(request, reference: str, format: str = "pdf", version: int | None = None):
+    """A file of the response exactly as it was sent: the letter (pdf, docx, html, txt) or
+    the answer tables (xlsx, ods or csv, as they went); the latest version unless
+    ``version`` is given. 404 before anything was sent."""
+    if format not in SENT_FORMATS:
+        return Status(400, problem(["query", "format"], f"Use one of: {', '.join(SENT_FORMATS)}"))
+    case = _response_case(request, reference)
+    sent = sending.sent_version(case, version)
+    if sent is None:
+        where = "version" if version is not None else "reference"
+        message = (
+            f"Version {version} of this response was not sent."
+            if version is not None
+            else "No response to this request has been sent yet."
+        )
+        return Status(404, problem(["query" if version is not None else "path", where], message))
+    kept = sending.sent_file(sent, format)
+    if kept is None:
+        return Status(
+            404,
+            problem(["query", "format"], f"Version {sent.version} was not sent as {format}."),
+        )
+    return HttpResponse(sending.read(kept), content_type=kept.content_type)
+
+
 @api.put(
     "/requests/{reference}/questions/{number}/decision",
     response={200: schemas.DecisionOut, **PROBLEMS},
@@ -311,7 +416,8 @@ def put_decision(request, reference: str, number: int, payload: schemas.Decision
             published_at=payload.published_at,
         )
     except responses.ResponseError as refused:
-        return Status(400, problem(["body", "exemptions"], str(refused)))
+        field = "exemptions" if responses.not_editable(case) == "" else "decision"
+        return Status(400, problem(["body", field], str(refused)))
     decision = next(d for d in responses.decisions_of(case) if d.question.number == number)
     return Status(
         200,

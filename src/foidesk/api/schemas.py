@@ -71,8 +71,24 @@ class RequesterOut(Schema):
     address: str
 
 
+class SentFileOut(Schema):
+    name: str
+    format: str
+    sha256: str
+
+
+class SentOut(Schema):
+    version: int
+    on: date
+    at: datetime | None
+    method: str
+    status: str
+    files: list[SentFileOut]
+
+
 class RequestDetail(RequestOut):
     timeline: list[TimelineEventOut]
+    sent: list[SentOut] = []
     requester: RequesterOut | None = None
 
 
@@ -97,6 +113,39 @@ class EventIn(Schema):
     kind: EventKind
     date: date
     note: str = ""
+
+
+# The workflow's actions a system may take through the API; sending has its own call.
+Action = Literal[
+    "start",
+    "draft",
+    "submit_for_approval",
+    "approve",
+    "return_for_changes",
+    "close",
+    "withdraw",
+    "lapse",
+    "correct",
+]
+
+
+# A field called "date" with a default would shadow the type in its own annotation.
+OptionalDate = date | None
+
+
+class ActionIn(Schema):
+    note: str = ""
+    date: OptionalDate = None
+
+
+class SendIn(Schema):
+    method: Literal["email", "post", "hand", "other"]
+    date: OptionalDate = None
+
+
+class SendOut(Schema):
+    status: Literal["queued", "sent"]
+    version: int
 
 
 class Problem(Schema):

@@ -17,7 +17,7 @@ from django.db.models.functions import Coalesce
 
 from foidesk.accounts import permissions
 from foidesk.casework import services
-from foidesk.casework.models import Request
+from foidesk.casework.models import Request, overdue_on
 from foidesk.casework.workflow import OPEN_STATES, State
 from foidesk.publication.similar_requests import round_robin_sizes
 
@@ -57,7 +57,7 @@ def view_filters(user, today):
         "mine": Q(assigned_officer=user),
         "unassigned": Q(assigned_officer__isnull=True),
         "due_soon": Q(due_on__gte=today, due_on__lte=soon),
-        "overdue": Q(due_on__lt=today),
+        "overdue": overdue_on(today),
         "contributions": Q(state=State.AWAITING_CONTRIBUTIONS),
         "approval": Q(state=State.AWAITING_APPROVAL),
         "open": Q(),
@@ -71,7 +71,7 @@ def default_view(user):
 
 
 def open_requests(user):
-    return permissions.visible_requests(user, Request.objects.filter(state__in=OPEN_STATES))
+    return permissions.visible_requests(user, Request.objects.open())
 
 
 def counts(user, today):
@@ -116,7 +116,7 @@ def rows(requests, today):
             Row(
                 request,
                 left,
-                overdue=left is not None and left < 0,
+                overdue=left is not None and left < 0 and request.responded_on is None,
                 due_soon=left is not None and 0 <= left <= DUE_SOON_WORKING_DAYS,
                 round_robin=round_robins.get(request.pk, 0),
             )

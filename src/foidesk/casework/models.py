@@ -183,6 +183,22 @@ class Requester(models.Model):
         return f"Requester {self.pk}"
 
 
+class RequestQuerySet(models.QuerySet):
+    def open(self):
+        """Requests the authority still owes something, so a deadline runs."""
+        return self.filter(state__in=OPEN_STATES)
+
+    def overdue(self, today):
+        """Open requests past their due date that have had no response yet: one being
+        corrected after its response went is not late."""
+        return self.open().filter(overdue_on(today))
+
+
+def overdue_on(today):
+    """The condition for an open request to be overdue on ``today``."""
+    return Q(due_on__lt=today, responded_on__isnull=True)
+
+
 class Request(models.Model):
     """A request for information: one case, from receipt to closure."""
 
@@ -210,9 +226,14 @@ class Request(models.Model):
     # Worked out by foidesk.law from the clock events and kept here for lists and
     # filters; None while the clock is stopped. Never edited by hand.
     due_on = models.DateField(null=True, blank=True, editable=False)
+    # The day the first response left (a correction later does not move it): the clock
+    # ends there, so a request being corrected is never overdue. Set when it is sent.
+    responded_on = models.DateField(null=True, blank=True, editable=False)
     # The last day the assigned officer was reminded that the request is overdue.
     reminded_on = models.DateField(null=True, blank=True, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = RequestQuerySet.as_manager()
 
     class Meta:
         ordering = ["due_on", "reference"]

@@ -96,9 +96,7 @@ def _remind_contributors(today, days):
 
 def _remind_officers(today, days):
     candidates = (
-        Request.objects.filter(state__in=OPEN_STATES, due_on__lt=today)
-        .exclude(reminded_on=today)
-        .select_related("assigned_officer")
+        Request.objects.overdue(today).exclude(reminded_on=today).select_related("assigned_officer")
     )
     requests = _claim(candidates, today)
     officers = list(_reachable(User.objects.filter(groups__name=Role.OFFICER)))

@@ -170,6 +170,7 @@ def set_questions(request, actor, texts):
                 )
             question.delete()
         record(request, actor, "questions_edited", f"Questions edited: now {len(texts)}")
+        workflow.run_after("edited", request, actor)
 
 
 def edit_details(request, actor, *, subject, requested_format, regime, on=None):
@@ -192,6 +193,7 @@ def edit_details(request, actor, *, subject, requested_format, regime, on=None):
             record(request, actor, "edited", "Details edited: " + "; ".join(changes))
         if regime != request.regime:
             _change_regime(request, actor, regime, on or _today())
+        workflow.run_after("edited", request, actor)
 
 
 def _change_regime(request, actor, regime, on):
@@ -230,6 +232,8 @@ def assign(request, actor, officer):
     request.save(update_fields=["assigned_officer"])
     who = _name(officer) if officer else "nobody"
     record(request, actor, "assigned", f"Assigned to {who}")
+    # The assigned officer signs the response letter.
+    workflow.run_after("edited", request, actor)
 
 
 # The clock event each action records, if any.
@@ -249,7 +253,12 @@ def take_action(request, actor, action_name, *, on=None, note="", notify=False):
     TransitionRefused or CaseworkError with a message for the person, and PermissionDenied
     when the actor's role does not allow the action.
     """
-    _require(actor, workflow.find(action_name).permission, request)
+    chosen = workflow.find(action_name)
+    if chosen.system and actor is not SYSTEM:
+        raise PermissionDenied("foidesk takes this step itself.")
+    _require(actor, chosen.permission, request)
+    if chosen.note_required and not note.strip():
+        raise CaseworkError(chosen.note_required)
     with transaction.atomic():
         locked = Request.objects.select_for_update().get(pk=request.pk)
         action = workflow.check(action_name, locked.state)
@@ -257,9 +266,12 @@ def take_action(request, actor, action_name, *, on=None, note="", notify=False):
         kind = CLOCK_ACTIONS.get(action_name)
         if kind is not None:
             _record_clock_event(locked, actor, kind, on or _today(), note)
-        if action.to_state is not None and action.to_state != locked.state:
+        to_state = action.to_state
+        if action.to_state_without_approval and not current_authority().approval_required:
+            to_state = action.to_state_without_approval
+        if to_state is not None and to_state != locked.state:
             before = workflow.State(locked.state).label
-            locked.state = action.to_state
+            locked.state = to_state
             locked.save(update_fields=["state"])
             record(
                 locked,
@@ -271,6 +283,24 @@ def take_action(request, actor, action_name, *, on=None, note="", notify=False):
         workflow.run_after(action_name, locked, actor, on=on, note=note, notify=notify)
     request.state, request.due_on = locked.state, locked.due_on
     return request
+
+
+def refusal(request, action_name):
+    """Why ``action_name`` would be refused on ``request`` now, or "" if it would not: so a
+    page offers only what can be done, and says why the rest cannot."""
+    try:
+        workflow.check(action_name, request.state)
+        workflow.run_guards(action_name, request)
+    except workflow.TransitionRefused as refused:
+        return str(refused)
+    return ""
+
+
+def mark_responded(request, on):
+    """The request has had its response on ``on``: its clock has done its work. Only the
+    first response counts; a correction sent later leaves the day as it was."""
+    if Request.objects.filter(pk=request.pk, responded_on__isnull=True).update(responded_on=on):
+        request.responded_on = on
 
 
 def _record_clock_event(request, actor, kind, on, note):

@@ -123,11 +123,15 @@ def _case(request, reference):
 def request_page(request, reference):
     case = _case(request, reference)
     user = request.user
-    actions = [
-        action
-        for action in workflow.available(case.state)
-        if user.has_perm(action.permission, case)
-    ]
+    actions, not_yet = [], []
+    for action in workflow.available(case.state):
+        if not user.has_perm(action.permission, case):
+            continue
+        refused = services.refusal(case, action.name)
+        if refused:
+            not_yet.append((action, refused))
+        elif not any(action.page and action.page == shown.page for shown in actions):
+            actions.append(action)
     handles = user.has_perm(permissions.HANDLE_REQUEST, case)
     return render(
         request,
@@ -139,7 +143,9 @@ def request_page(request, reference):
             "show_requester": user.has_perm(permissions.VIEW_REQUESTER, case),
             "handles": handles,
             "actions": actions,
-            "details_needed": CLOCK_ACTIONS | {"withdraw", "lapse", "return_for_changes"},
+            "not_yet": not_yet,
+            "details_needed": CLOCK_ACTIONS
+            | {"withdraw", "lapse", "return_for_changes", "correct"},
             "questions": case.questions.all(),
             "contributions": case.contributions.select_related("service_area", "answered_by")
             .prefetch_related("questions")

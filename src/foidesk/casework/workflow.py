@@ -3,11 +3,19 @@
 DESIGN.md: new -> (awaiting_clarification | awaiting_fee)* -> in_progress ->
 awaiting_contributions -> drafting -> awaiting_approval -> responded -> closed, plus
 withdrawn and lapsed. Between approval and sending the response is ready to send
-(the correspondence tool's awaiting dispatch). Overdue is worked out from the deadline,
-never a state.
+(the correspondence tool's awaiting dispatch), and while an email waits for the mail
+server to accept it, sending. Overdue is worked out from the deadline, never a state.
+
+A response sent is corrected by taking the case back to drafting ("correct"): the next
+response sent is a new version of it, approved like the first.
 
 Other apps may add guards to an action (``guard``): checks that must pass before it is
 taken, such as a response that says all FOIA s.17 requires before it is approved.
+
+Adding an action: declare it in ACTIONS with the states it leaves and the one it leads to;
+give it a label in the officer's words; mark it ``system`` when only foidesk takes it (it
+is then never offered on a page or through the API); name its guards and effects where
+they are registered, and add it to the permission matrix test.
 """
 
 from dataclasses import dataclass
@@ -26,6 +34,7 @@ class State(models.TextChoices):
     DRAFTING = "drafting", "Drafting"
     AWAITING_APPROVAL = "awaiting_approval", "Awaiting approval"
     AWAITING_DISPATCH = "awaiting_dispatch", "Ready to send"
+    SENDING = "sending", "Sending by email"
     RESPONDED = "responded", "Responded"
     CLOSED = "closed", "Closed"
     WITHDRAWN = "withdrawn", "Withdrawn"
@@ -43,9 +52,13 @@ OPEN_STATES = frozenset(
         State.DRAFTING,
         State.AWAITING_APPROVAL,
         State.AWAITING_DISPATCH,
+        State.SENDING,
     }
 )
-WORKING_STATES = OPEN_STATES - {State.AWAITING_CLARIFICATION, State.AWAITING_FEE}
+WORKING_STATES = OPEN_STATES - {State.AWAITING_CLARIFICATION, State.AWAITING_FEE, State.SENDING}
+# States in which the response may still be changed: once sending starts it is on its way,
+# and once sent it is changed only by correcting it.
+RESPONSE_EDITABLE_STATES = OPEN_STATES - {State.SENDING}
 
 # Who may take an action: permissions decided in foidesk.accounts.permissions.
 HANDLE = permissions.HANDLE_REQUEST
@@ -63,6 +76,12 @@ class Action:
     permission: str = HANDLE
     # The page that takes this action, when it asks for more than a note.
     page: str = ""
+    # Taken by foidesk itself, never offered to a person.
+    system: bool = False
+    # Where the authority does not require approval, the state it leads to instead.
+    to_state_without_approval: State | None = None
+    # When set, the action needs a note, and this sentence asks for it.
+    note_required: str = ""
 
 
 ACTIONS = {
@@ -117,13 +136,43 @@ ACTIONS = {
             APPROVE,
         ),
         Action(
+            "approval_lapsed",
+            "Changed after approval",
+            frozenset({State.AWAITING_DISPATCH}),
+            State.AWAITING_APPROVAL,
+            system=True,
+            to_state_without_approval=State.DRAFTING,
+        ),
+        Action(
+            "send_by_email",
+            "Send the response",
+            frozenset({State.DRAFTING, State.AWAITING_DISPATCH}),
+            State.SENDING,
+            page="responses:send",
+        ),
+        Action(
+            "delivered",
+            "Accepted by the mail server",
+            frozenset({State.SENDING}),
+            State.RESPONDED,
+            system=True,
+        ),
+        Action(
             "mark_sent",
             "Record the response as sent",
-            frozenset({State.DRAFTING, State.AWAITING_DISPATCH}),
+            frozenset({State.DRAFTING, State.AWAITING_DISPATCH, State.SENDING}),
             State.RESPONDED,
             page="responses:send",
         ),
         Action("close", "Close the case", frozenset({State.RESPONDED}), State.CLOSED),
+        Action(
+            "correct",
+            "Correct the response",
+            frozenset({State.RESPONDED, State.CLOSED}),
+            State.DRAFTING,
+            note_required="Say what is wrong with the response sent, for the record and the "
+            "requester.",
+        ),
         Action("withdraw", "Record as withdrawn", OPEN_STATES, State.WITHDRAWN),
         Action(
             "lapse",
@@ -165,7 +214,8 @@ _AFTER = {}
 
 def after(action_name):
     """Register ``then(request, actor, **details)`` to run once ``action_name`` is taken;
-    "logged" runs after a new request is logged. Email to the requester hangs on these."""
+    "logged" runs after a new request is logged, and "edited" after its questions, details
+    or officer change. Email to the requester hangs on these."""
 
     def register(then):
         _AFTER.setdefault(action_name, []).append(then)
@@ -199,5 +249,7 @@ def check(action_name, state):
 
 
 def available(state):
-    """The actions a request in ``state`` allows, in the order above."""
-    return [action for action in ACTIONS.values() if state in action.from_states]
+    """The actions a person may take on a request in ``state``, in the order above."""
+    return [
+        action for action in ACTIONS.values() if state in action.from_states and not action.system
+    ]

@@ -4,6 +4,11 @@ Each message is Correspondence with its own Message-ID, so a reply finds its cas
 failure the mail server calls temporary (4xx, a dropped connection) is tried again with
 growing pauses; a permanent one (5xx, a refused address) is shown on the case for an
 officer to act on, for instance by sending the letter by post.
+
+Other apps learn the outcome from two signals, sent with ``correspondence``: ``delivered``
+once the mail server has accepted a message, and ``not_delivered`` once foidesk has given
+up on it. (The response's own record is in the responses app, which this one must not
+import.)
 """
 
 import logging
@@ -16,6 +21,7 @@ from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.core.mail import EmailMultiAlternatives, mailers
 from django.db import transaction
+from django.dispatch import Signal
 from django.tasks import task
 from django.template.loader import render_to_string
 from django.utils import timezone
@@ -32,6 +38,10 @@ RETRY_AFTER = [
     timedelta(minutes=30),
     timedelta(hours=2),
 ]
+
+
+delivered = Signal()
+not_delivered = Signal()
 
 
 class OutgoingError(Exception):
@@ -108,11 +118,35 @@ def deliver(correspondence_id):
     except (OSError, smtplib.SMTPException) as lost:
         _retry(sent, f"The mail server could not be reached: {lost}")
     else:
+        # Saved before anyone is told: the message has gone, whatever they do with it.
         sent.status = Correspondence.Status.SENT
         sent.error = ""
         sent.save(update_fields=["status", "error", "attempts"])
         casework.record(sent.request, None, "email", f"{sent.get_kind_display()} sent by email")
+        _tell(delivered, sent)
     return sent.status
+
+
+def _tell(signal, sent):
+    for receiver, failure in signal.send_robust(sender=Correspondence, correspondence=sent):
+        if isinstance(failure, Exception):
+            logger.error(
+                "Correspondence %s: %s failed", sent.pk, receiver.__qualname__, exc_info=failure
+            )
+
+
+def try_again(sent, actor):
+    """An officer asks for a message foidesk gave up on to be tried once more."""
+    if sent.status != Correspondence.Status.FAILED:
+        raise OutgoingError("Only a message that could not be sent can be tried again.")
+    with transaction.atomic():
+        sent.status = Correspondence.Status.QUEUED
+        sent.attempts = 0
+        sent.save(update_fields=["status", "attempts"])
+        casework.record(
+            sent.request, actor, "email", f"{sent.get_kind_display()} queued to try again"
+        )
+        transaction.on_commit(lambda: deliver.enqueue(sent.pk))
 
 
 def _email(sent):
@@ -168,3 +202,4 @@ def _failed(sent, reason):
         "email",
         f"{sent.get_kind_display()} could not be sent by email: see the correspondence",
     )
+    _tell(not_delivered, sent)

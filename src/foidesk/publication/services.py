@@ -18,6 +18,7 @@ from foidesk.casework import services as casework
 from foidesk.casework.workflow import State
 from foidesk.publication import redaction, search
 from foidesk.publication.models import DisclosureEntry, DisclosureFile, DisclosureVersion
+from foidesk.responses import documents
 from foidesk.responses import services as responses
 
 PUBLISHABLE_STATES = {State.RESPONDED, State.CLOSED}
@@ -83,7 +84,7 @@ def publish(case, actor, *, title, topic, files):
         topic=topic.strip(),
         service_areas=sorted(set(case.contributions.values_list("service_area__name", flat=True))),
         received_on=timezone.localdate(case.received_at),
-        responded_on=_responded_on(case),
+        responded_on=case.responded_on,
         removed=[
             {"part": part, "reason": removal.reason, "characters": removal.end - removal.start}
             for part, redacted in [("request", shown.request), ("response", shown.response)]
@@ -101,11 +102,6 @@ def publish(case, actor, *, title, topic, files):
     return entry
 
 
-def _responded_on(case):
-    response = getattr(case, "response", None)
-    return response.sent_on if response else None
-
-
 def _release(case, version, chosen):
     if "letter" in chosen:
         _keep(version, f"{case.reference}-response.pdf", PDF, responses.render_letter(case, "pdf"))
@@ -113,7 +109,7 @@ def _release(case, version, chosen):
         _keep(
             version,
             f"{case.reference}-answers.xlsx",
-            responses.XLSX,
+            documents.FORMATS["xlsx"].content_type,
             responses.render_answers(case, "xlsx"),
         )
 

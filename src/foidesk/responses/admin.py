@@ -1,10 +1,10 @@
 from django import forms
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 
 from foidesk import law
-from foidesk.responses import letter
+from foidesk.responses import letter, services
 from foidesk.responses.models import LetterBlock, LocalWording
 
 
@@ -35,6 +35,15 @@ class LetterBlockAdmin(admin.ModelAdmin):
 
     form = LetterBlockForm
     list_display = ["key", "updated_at"]
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        _wording_changed(request)
+
+    def delete_model(self, request, obj):
+        super().delete_model(request, obj)
+        _wording_changed(request)
+
     readonly_fields = ["shipped_wording", "preview"]
     fields = ["key", "text", "preview", "shipped_wording"]
 
@@ -69,3 +78,23 @@ class LocalWordingAdmin(admin.ModelAdmin):
 
     form = LocalWordingForm
     list_display = ["exemption", "wording"]
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        _wording_changed(request)
+
+    def delete_model(self, request, obj):
+        super().delete_model(request, obj)
+        _wording_changed(request)
+
+
+def _wording_changed(request):
+    """Approval is of the words: responses ready to send whose letter now reads otherwise
+    go back for approval."""
+    returned = services.recheck_approvals()
+    if returned:
+        messages.warning(
+            request,
+            f"{returned} approved response(s) now read differently, so they have gone back "
+            "for approval.",
+        )

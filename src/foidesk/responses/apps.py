@@ -6,4 +6,6 @@ class ResponsesConfig(AppConfig):
     verbose_name = "Responses"
 
     def ready(self):
-        from foidesk.responses import services  # noqa: F401 (registers the workflow guards)
+        # Importing registers the workflow's guards and effects, and the receivers of
+        # the outgoing mail's delivered and not_delivered signals.
+        from foidesk.responses import sending, services  # noqa: F401

@@ -1,7 +1,7 @@
 from django import forms
 
 from foidesk.config.forms import DateInputField
-from foidesk.responses.models import Held, Outcome, Response
+from foidesk.responses.models import Held, Outcome, Response, SentResponse
 
 
 class DecisionForm(forms.Form):
@@ -76,9 +76,15 @@ class UploadForm(forms.Form):
 
 
 class SentForm(forms.Form):
+    """A response sent another way than by foidesk's own email."""
+
     on = DateInputField(description="the date the response was sent")
     method = forms.ChoiceField(
-        choices=Response.Method.choices,
+        choices=[
+            (method.value, method.label)
+            for method in SentResponse.Method
+            if method != SentResponse.Method.EMAIL
+        ],
         widget=forms.RadioSelect,
         error_messages={"required": "Select how the response was sent"},
     )

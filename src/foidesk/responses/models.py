@@ -4,9 +4,12 @@ public interest tests, the answer tables, and the response letter's own parts.
 Exemptions are keys into foidesk.law's catalogue; the law about them lives there.
 """
 
+from django.conf import settings
 from django.db import models
+from django.utils import timezone
 
 from foidesk.casework.models import Question, Request
+from foidesk.intake.models import Correspondence
 
 
 class Held(models.TextChoices):
@@ -82,12 +85,8 @@ class AnswerSheet(models.Model):
 
 
 class Response(models.Model):
-    """The parts of the response that belong to the request as a whole, and its sending."""
-
-    class Method(models.TextChoices):
-        EMAIL = "email", "Email"
-        POST = "post", "Post"
-        WHATDOTHEYKNOW = "whatdotheyknow", "WhatDoTheyKnow"
+    """The parts of the response that belong to the request as a whole: the draft of what
+    will be sent. What was sent is kept apart, as a SentResponse for each version."""
 
     request = models.OneToOneField(Request, on_delete=models.CASCADE, related_name="response")
     advice_and_assistance = models.TextField(
@@ -101,11 +100,138 @@ class Response(models.Model):
     estimated_date = models.DateField(
         null=True, blank=True, help_text="When the public interest test will end (FOIA s.17(2))."
     )
-    sent_on = models.DateField(null=True, blank=True)
-    sent_method = models.CharField(max_length=20, choices=Method.choices, blank=True)
+    correction_reason = models.TextField(
+        blank=True,
+        help_text="While a sent response is being corrected: what was wrong with it. The "
+        "next version sent carries it.",
+    )
 
     def __str__(self):
         return f"Response to {self.request.reference}"
+
+
+class ApprovalDecision(models.Model):
+    """An approver's decision on the response, with what it said when they decided.
+
+    What they saw is kept so that an approver asked again sees what changed since, and so
+    that nothing changed after approval is sent without a second one.
+    """
+
+    class Kind(models.TextChoices):
+        APPROVED = "approved", "Approved"
+        RETURNED = "returned", "Returned for changes"
+
+    request = models.ForeignKey(
+        Request, on_delete=models.CASCADE, related_name="approval_decisions"
+    )
+    kind = models.CharField(max_length=10, choices=Kind.choices)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    decided_at = models.DateTimeField(default=timezone.now)
+    # {label: value} of every part of the response: see services.snapshot.
+    snapshot = models.JSONField()
+
+    class Meta:
+        ordering = ["request", "decided_at", "id"]
+
+    def __str__(self):
+        return f"{self.request.reference}: {self.get_kind_display()}"
+
+
+class SentResponse(models.Model):
+    """One version of the response as it left the authority, kept exactly as it went.
+
+    Its words and files never change once made; only its delivery (for an email, whether
+    the mail server accepted it) moves on. A correction is a new version with its reason.
+    """
+
+    class Method(models.TextChoices):
+        EMAIL = "email", "By email"
+        POST = "post", "By post"
+        HAND = "hand", "By hand"
+        OTHER = "other", "From another system"
+
+    class Status(models.TextChoices):
+        SENDING = "sending", "Waiting for the mail server"
+        SENT = "sent", "Sent"
+        NOT_DELIVERED = "not_delivered", "Could not be delivered"
+
+    request = models.ForeignKey(Request, on_delete=models.PROTECT, related_name="sent_responses")
+    version = models.PositiveSmallIntegerField()
+    method = models.CharField(max_length=10, choices=Method.choices)
+    status = models.CharField(max_length=15, choices=Status.choices)
+    # The letter's date, and for a response recorded as sent another way, the day it went.
+    sent_on = models.DateField()
+    # When it left: the mail server's acceptance, or when it was recorded as sent.
+    sent_at = models.DateTimeField(null=True, blank=True)
+    sent_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    # The requester's email address or postal address, as it was sent to: personal data.
+    recipient = models.TextField(blank=True)
+    reason = models.TextField(blank=True, help_text="What this version corrects.")
+    snapshot = models.JSONField()
+    correspondence = models.OneToOneField(
+        Correspondence,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="sent_response",
+    )
+
+    class Meta:
+        ordering = ["request", "version"]
+        constraints = [
+            models.UniqueConstraint(fields=["request", "version"], name="one_sent_version")
+        ]
+
+    def __str__(self):
+        return f"{self.request.reference}: version {self.version}"
+
+    # What may change once it exists: its delivery, never its words.
+    DELIVERY_FIELDS = frozenset({"status", "sent_at"})
+
+    def save(self, *args, update_fields=None, **kwargs):
+        if self.pk is not None and not (
+            update_fields is not None and set(update_fields) <= self.DELIVERY_FIELDS
+        ):
+            raise TypeError("A sent response is kept as it went: make a new version instead.")
+        super().save(*args, update_fields=update_fields, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise TypeError("A sent response is kept as it went: it cannot be deleted.")
+
+
+class SentFile(models.Model):
+    """A file of a sent response, exactly as it went, with its SHA-256."""
+
+    sent = models.ForeignKey(SentResponse, on_delete=models.PROTECT, related_name="files")
+    # One of documents.FORMATS: "pdf", "docx", "html", "txt" for the letter, or the answer
+    # tables' "xlsx", "ods" or "csv".
+    format = models.CharField(max_length=10)
+    name = models.CharField(max_length=200)
+    content_type = models.CharField(max_length=200)
+    size = models.PositiveIntegerField()
+    sha256 = models.CharField(max_length=64)
+    file = models.FileField(max_length=300)
+
+    class Meta:
+        ordering = ["sent", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["sent", "format"], name="one_sent_file_per_format")
+        ]
+
+    def __str__(self):
+        return self.name
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None:
+            raise TypeError("A sent file is kept as it went: it cannot be changed.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise TypeError("A sent file is kept as it went: it cannot be deleted.")
 
 
 class LetterBlock(models.Model):

@@ -12,13 +12,12 @@ from foidesk import law
 from foidesk.accounts import permissions
 from foidesk.casework import services as casework
 from foidesk.casework import workflow
-from foidesk.casework.models import ClockEvent
-from foidesk.intake import outgoing
-from foidesk.intake.models import Correspondence
+from foidesk.casework.models import ClockEvent, Request
 from foidesk.law.dates import uk_date
-from foidesk.responses import documents, letter, tables
+from foidesk.responses import changes, documents, letter, tables
 from foidesk.responses.models import (
     AnswerSheet,
+    ApprovalDecision,
     Decision,
     ExemptionUse,
     LetterBlock,
@@ -35,8 +34,34 @@ class ResponseError(Exception):
 
 
 def _require(actor, case):
+    """The actor may change this response, and the response may still change."""
     if not actor.has_perm(permissions.HANDLE_REQUEST, case):
         raise PermissionDenied("Only FOI officers prepare responses.")
+    refusal = not_editable(case)
+    if refusal:
+        raise ResponseError(refusal)
+
+
+def not_editable(case):
+    """Why the response cannot change now, or "" when it can."""
+    # Read afresh: sending moves the state on in the background.
+    case.state = Request.objects.filter(pk=case.pk).values_list("state", flat=True).get()
+    if case.state in workflow.RESPONSE_EDITABLE_STATES:
+        return ""
+    if case.state == workflow.State.SENDING:
+        return (
+            "The response is being sent by email, so it cannot change now: wait until the "
+            "mail server accepts it, then correct it if it needs to change."
+        )
+    if case.state in {workflow.State.RESPONDED, workflow.State.CLOSED}:
+        return (
+            "This response has been sent, and what was sent is kept as it went. To change "
+            "it, choose “Correct the response” on the request's page: the correction is "
+            "approved and sent as a new version."
+        )
+    return (
+        f"This request is {workflow.State(case.state).label.lower()}: its response cannot change."
+    )
 
 
 def response_of(case):
@@ -92,6 +117,7 @@ def record_decision(case, actor, number, *, held, outcome, answer, exemptions, p
             "decision",
             f"Q{number}: {Outcome(outcome).label}" + (f" ({cited})" if cited else ""),
         )
+        recheck_approval(case)
 
 
 def _forget_unused_exemptions(case):
@@ -109,8 +135,12 @@ def record_exemption_use(case, actor, key, *, reasons, for_disclosure, for_withh
     use.for_disclosure = _lines(for_disclosure)
     use.for_withholding = _lines(for_withholding)
     use.conclusion = conclusion.strip()
-    use.save()
-    casework.record(case, actor, "exemption", f"Reasons for {law.exemption(key).citation} recorded")
+    with transaction.atomic():
+        use.save()
+        casework.record(
+            case, actor, "exemption", f"Reasons for {law.exemption(key).citation} recorded"
+        )
+        recheck_approval(case)
 
 
 def _lines(text):
@@ -124,8 +154,10 @@ def update_response(case, actor, **fields):
     response = response_of(case)
     for name, value in fields.items():
         setattr(response, name, value.strip() if isinstance(value, str) else value)
-    response.save()
-    casework.record(case, actor, "response", "Response details edited")
+    with transaction.atomic():
+        response.save()
+        casework.record(case, actor, "response", "Response details edited")
+        recheck_approval(case)
 
 
 def save_sheet(case, actor, sheet, position=None, replace=None):
@@ -150,9 +182,19 @@ def save_sheet(case, actor, sheet, position=None, replace=None):
         stored.position = position
     elif stored.pk is None:
         stored.position = case.answer_sheets.count()
-    stored.save()
-    casework.record(case, actor, "answer_table", f"Answer sheet “{sheet.name}” saved")
+    with transaction.atomic():
+        stored.save()
+        casework.record(case, actor, "answer_table", f"Answer sheet “{sheet.name}” saved")
+        recheck_approval(case)
     return stored
+
+
+def delete_sheet(case, actor, sheet):
+    _require(actor, case)
+    with transaction.atomic():
+        sheet.delete()
+        casework.record(case, actor, "answer_table", f"Answer sheet “{sheet.name}” removed")
+        recheck_approval(case)
 
 
 def answer_table(case):
@@ -286,7 +328,7 @@ def _context(case, letter_date=None):
     decisions = decisions_of(case)
     catalogue = catalogue_for(case)
     wording = dict(LocalWording.objects.values_list("exemption", "wording"))
-    day = letter_date or response.sent_on or timezone.localdate()
+    day = letter_date or _date_sent(case) or timezone.localdate()
     return {
         "authority": {
             "name": authority.name,
@@ -313,6 +355,18 @@ def _context(case, letter_date=None):
         "direct_marketing": response.direct_marketing,
         "scotland": case.regime in SCOTTISH,
     }
+
+
+def _date_sent(case):
+    """A response sent, and not being corrected, is dated the day its last version went."""
+    if case.state not in {workflow.State.RESPONDED, workflow.State.CLOSED}:
+        return None
+    return (
+        case.sent_responses.filter(status="sent")
+        .order_by("-version")
+        .values_list("sent_on", flat=True)
+        .first()
+    )
 
 
 def _long_date(day):
@@ -367,13 +421,26 @@ def _and(items):
 
 
 def render_letter(case, extension):
-    """The letter as ``extension`` (html, docx or pdf) bytes."""
-    composed = compose_letter(case)
+    """The current draft of the letter as ``extension`` (one of documents.LETTER_FORMATS)."""
+    return letter_file(compose_letter(case), extension)
+
+
+def letter_file(composed, extension):
+    """A composed letter as the bytes of ``extension``'s file."""
     if extension == "docx":
         return documents.to_docx(composed)
     if extension == "pdf":
         return documents.to_pdf(composed)
+    if extension == "txt":
+        return composed.text.encode()
     return documents.html_page(composed).encode()
+
+
+def file_name(case, extension):
+    """What a response's file is called when it is downloaded or sent."""
+    found = documents.FORMATS[extension]
+    stem = workbook_name(case) if found.part == "answers" else f"{case.reference}-response"
+    return f"{stem}.{found.suffix}"
 
 
 def render_answers(case, extension):
@@ -385,16 +452,6 @@ def render_answers(case, extension):
     if extension == "csv":
         return tables.to_csv_zip(table)
     return tables.to_xlsx(table, title)
-
-
-def mark_sent(case, actor, *, on, method):
-    """Record the response as sent on ``on`` by ``method``; the case is then responded."""
-    with transaction.atomic():
-        casework.take_action(case, actor, "mark_sent", note=f"Sent by {method} on {on:%d %b %Y}")
-        response = response_of(case)
-        response.sent_on = on
-        response.sent_method = method
-        response.save(update_fields=["sent_on", "sent_method"])
 
 
 @transaction.atomic
@@ -443,39 +500,145 @@ def copy_from(case, source, actor):
         "response",
         f"Response started from {source.reference}'s: check each part is still true",
     )
+    recheck_approval(case)
 
 
-DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+# Approval is of the words: what the approver saw is kept, and a change after approval
+# takes the response back to them.
 
 
-def send_by_email(case, actor):
-    """Email the response to the requester: the letter as the body, with the letter as DOCX
-    and PDF and any answer tables as XLSX attached; then it is recorded as sent today."""
-    today = timezone.localdate()
-    with transaction.atomic():
-        mark_sent(case, actor, on=today, method=Response.Method.EMAIL)
-        composed = compose_letter(case, letter_date=today)
-        text, html = documents.email_bodies(composed)
-        files = [
-            (f"{case.reference}-response.docx", DOCX, documents.to_docx(composed)),
-            (f"{case.reference}-response.pdf", "application/pdf", documents.to_pdf(composed)),
-        ]
-        if case.answer_sheets.exists():
-            files.append((f"{workbook_name(case)}.xlsx", XLSX, render_answers(case, "xlsx")))
-        return outgoing.send(
-            case,
-            Correspondence.Kind.RESPONSE,
-            subject=f"Response to your request for information – our ref: {case.reference}",
-            text=text,
-            html=html,
-            files=files,
-            actor=actor,
+def snapshot(case):
+    """Every part of the response as words, by a label a person understands: what an
+    approver approves, and what a sent version keeps, to compare with later."""
+    catalogue = catalogue_for(case)
+    parts = {}
+    for decision in decisions_of(case):
+        number = f"Q{decision.question.number}"
+        parts[f"{number}: whether held"] = decision.get_held_display()
+        parts[f"{number}: decision"] = decision.get_outcome_display()
+        parts[f"{number}: exemptions"] = ", ".join(
+            catalogue[key].citation for key in decision.exemptions if key in catalogue
         )
+        parts[f"{number}: answer"] = decision.answer
+        parts[f"{number}: where published"] = decision.published_at
+    for use in case.exemption_uses.all():
+        if use.exemption not in catalogue:
+            continue
+        cited = catalogue[use.exemption].citation
+        cited = cited[0].upper() + cited[1:]
+        parts[f"{cited}: reasons"] = use.reasons
+        parts[f"{cited}: factors for disclosure"] = "; ".join(use.for_disclosure.splitlines())
+        parts[f"{cited}: factors for withholding"] = "; ".join(use.for_withholding.splitlines())
+        parts[f"{cited}: conclusion"] = use.conclusion
+    for sheet in answer_table(case).sheets:
+        named = f"Sheet “{sheet.name}”"
+        parts[f"{named}: columns"] = " | ".join(sheet.columns)
+        parts[f"{named}: row titles"] = " | ".join(sheet.rows)
+        for row, row_title in enumerate(sheet.rows):
+            for column, heading in enumerate(sheet.columns):
+                label = f"{named}: {row_title} / {heading}"
+                if label in parts:
+                    label += f" (row {row + 1})"
+                parts[label] = tables.cell_text(sheet.cell(row, column))
+    response = response_of(case)
+    parts["Advice and assistance"] = response.advice_and_assistance
+    parts["Further information"] = response.further_information
+    parts["Direct marketing paragraph"] = "Included" if response.direct_marketing else "Left out"
+    parts["Estimated date"] = _long_date(response.estimated_date) if response.estimated_date else ""
+    try:
+        # Dated the day of receipt, so that a day passing is not a change of words.
+        parts[changes.LETTER] = compose_letter(case, letter_date=uk_date(case.received_at)).text
+    except letter.LetterError as problem:
+        parts[changes.LETTER] = str(problem)
+    return parts
+
+
+def last_approval_decision(case, by=None):
+    """The approver's latest decision on this response (``by`` one approver), or None."""
+    decisions = ApprovalDecision.objects.filter(request=case)
+    if by is not None:
+        decisions = decisions.filter(decided_by=by)
+    return decisions.order_by("-decided_at", "-id").first()
+
+
+def changed_since_approval(case):
+    """What changed since the response was approved, while it is ready to send."""
+    approved = case.approval_decisions.filter(kind=ApprovalDecision.Kind.APPROVED).last()
+    if approved is None:
+        return []
+    return changes.between(approved.snapshot, snapshot(case))
+
+
+def changed_since_seen(case, approver):
+    """For an approver: what changed since they last approved or returned this response
+    (or, if they never have, since any approver last did), with that decision."""
+    seen = last_approval_decision(case, approver) or last_approval_decision(case)
+    if seen is None:
+        return None, []
+    return seen, changes.between(seen.snapshot, snapshot(case))
+
+
+def recheck_approval(case):
+    """After any change: an approved response that no longer says what was approved goes
+    back for approval (or to drafting where none is required), the timeline saying what
+    changed. Returns the changes found."""
+    state = Request.objects.filter(pk=case.pk).values_list("state", flat=True).first()
+    if state != workflow.State.AWAITING_DISPATCH:
+        return []
+    found = changed_since_approval(case)
+    if found:
+        casework.take_action(
+            case,
+            casework.SYSTEM,
+            "approval_lapsed",
+            note="What changed since it was approved: " + changes.describe(found),
+        )
+    return found
+
+
+def recheck_approvals():
+    """After the letter's wording or the authority's details change: every response ready
+    to send is checked again."""
+    ready = Request.objects.filter(state=workflow.State.AWAITING_DISPATCH)
+    return sum(bool(recheck_approval(case)) for case in ready)
+
+
+@workflow.after("approve")
+def _keep_what_was_approved(case, actor, **details):
+    ApprovalDecision.objects.create(
+        request=case,
+        kind=ApprovalDecision.Kind.APPROVED,
+        decided_by=actor,
+        snapshot=snapshot(case),
+    )
+
+
+@workflow.after("return_for_changes")
+def _keep_what_was_returned(case, actor, **details):
+    ApprovalDecision.objects.create(
+        request=case,
+        kind=ApprovalDecision.Kind.RETURNED,
+        decided_by=actor,
+        snapshot=snapshot(case),
+    )
+
+
+@workflow.after("edited")
+def _questions_or_officer_changed(case, actor, **details):
+    # The questions are quoted in the letter, and the assigned officer signs it.
+    recheck_approval(case)
+
+
+@workflow.after("correct")
+def _correction_begins(case, actor, note="", **details):
+    response = response_of(case)
+    response.correction_reason = note.strip()
+    response.save(update_fields=["correction_reason"])
 
 
 @workflow.guard("submit_for_approval")
 @workflow.guard("approve")
+@workflow.guard("send_by_email")
 @workflow.guard("mark_sent")
 def _response_must_be_complete(case):
     """FOIA s.17 and s.16: nothing goes to an approver or a requester until it is complete."""
@@ -484,9 +647,25 @@ def _response_must_be_complete(case):
         raise workflow.TransitionRefused("The response is not ready yet: " + " ".join(missing))
 
 
+@workflow.guard("send_by_email")
 @workflow.guard("mark_sent")
 def _approval_first(case):
     if case.state == workflow.State.DRAFTING and casework.current_authority().approval_required:
         raise workflow.TransitionRefused(
             "Responses here are approved before they are sent: send it for approval first."
+        )
+
+
+@workflow.guard("send_by_email")
+@workflow.guard("mark_sent")
+def _as_approved(case):
+    """What goes is what was approved: a change since approval needs approval again."""
+    if case.state != workflow.State.AWAITING_DISPATCH:
+        return
+    found = changed_since_approval(case)
+    if found:
+        raise workflow.TransitionRefused(
+            "The response has changed since it was approved ("
+            + changes.describe(found, limit=3)
+            + "): it must be approved again before it is sent."
         )

@@ -15,6 +15,7 @@ urlpatterns = [
     path("sheets/<int:pk>/delete/", views.delete_sheet, name="delete-sheet"),
     path("letter.<str:extension>", views.download_letter, name="letter"),
     path("answers.<str:extension>", views.download_answers, name="answers"),
+    path("sent/<int:version>/<str:extension>", views.download_sent, name="sent"),
     path("send/", views.send, name="send"),
     path("copy/", views.copy, name="copy"),
 ]

@@ -1,5 +1,5 @@
 """Response pages: decide each question, explain each exemption, shape the answer tables,
-read the letter, download it, and record it as sent."""
+read the letter, download it as it stands or as it was sent, and send it."""
 
 from django.contrib import messages
 from django.core.files.base import ContentFile
@@ -10,25 +10,22 @@ from django.urls import reverse
 from django.utils import timezone
 
 from foidesk.accounts import permissions
+from foidesk.casework import services as casework
 from foidesk.casework import workflow
 from foidesk.casework.models import Request
 from foidesk.config.pages import form_page, posted
-from foidesk.responses import forms, letter, services, tables
+from foidesk.intake.outgoing import OutgoingError
+from foidesk.responses import documents, forms, letter, sending, services, tables
 from foidesk.responses.models import AnswerSheet
 
-LETTER_FORMATS = {
-    "html": ("text/html; charset=utf-8", "html"),
-    "docx": (
-        "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
-        "docx",
-    ),
-    "pdf": ("application/pdf", "pdf"),
-}
-TABLE_FORMATS = {
-    "xlsx": ("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", "xlsx"),
-    "ods": ("application/vnd.oasis.opendocument.spreadsheet", "ods"),
-    "csv": ("application/zip", "zip"),
-}
+# What refuses a change or a sending, each with a message for the officer.
+REFUSALS = (
+    services.ResponseError,
+    letter.LetterError,
+    workflow.TransitionRefused,
+    casework.CaseworkError,
+    OutgoingError,
+)
 
 
 def _case(request, reference, edit=False):
@@ -60,6 +57,9 @@ def overview(request, reference):
         )
         for decision in services.decisions_of(case)
     ]
+    seen, changed = None, []
+    if case.state == workflow.State.AWAITING_APPROVAL:
+        seen, changed = services.changed_since_seen(case, request.user)
     return render(
         request,
         "responses/overview.html",
@@ -73,8 +73,15 @@ def overview(request, reference):
             "outcome": services.outcome_label(case),
             "letter": composed,
             "letter_problem": problem,
-            "edits": request.user.has_perm(permissions.HANDLE_REQUEST, case),
+            "edits": request.user.has_perm(permissions.HANDLE_REQUEST, case)
+            and not services.not_editable(case),
+            "locked": services.not_editable(case),
             "response": services.response_of(case),
+            "versions": sending.versions(case),
+            "seen": seen,
+            "changed": changed,
+            "letter_formats": [documents.FORMATS[name] for name in ["docx", "pdf", "html"]],
+            "answer_formats": [documents.FORMATS[name] for name in documents.ANSWER_FORMATS],
         },
     )
 
@@ -147,7 +154,7 @@ def _response_form(request, case, template, form, save, **context):
         form,
         save,
         done=reverse("responses:overview", kwargs={"reference": case.reference}),
-        refusals=(services.ResponseError, letter.LetterError),
+        refusals=REFUSALS,
         context={"case": case, **context},
     )
 
@@ -159,6 +166,7 @@ def sheet(request, reference, pk=None):
     stored = get_object_or_404(case.answer_sheets, pk=pk) if pk else None
     if stored is None:
         return _new_sheet(request, case)
+    problem = None
     if request.method == "POST":
         cells = {
             (row, column): tables.parse_cell_text(request.POST.get(f"cell-{row}-{column}", ""))
@@ -166,15 +174,23 @@ def sheet(request, reference, pk=None):
             for column in range(len(stored.columns))
         }
         edited = tables.Sheet(stored.name, stored.columns, stored.rows, cells)
-        services.save_sheet(case, request.user, edited, replace=stored)
-        messages.success(request, f"Sheet “{stored.name}” saved.")
-        return _back(case)
+        try:
+            services.save_sheet(case, request.user, edited, replace=stored)
+        except REFUSALS as refused:
+            problem = str(refused)
+        else:
+            messages.success(request, f"Sheet “{stored.name}” saved.")
+            return _back(case)
     current = services.answer_table(case).sheets[list(case.answer_sheets.all()).index(stored)]
     grid = [
         [tables.cell_text(current.cell(row, column)) for column in range(len(stored.columns))]
         for row in range(len(stored.rows))
     ]
-    return render(request, "responses/sheet.html", {"case": case, "sheet": stored, "grid": grid})
+    return render(
+        request,
+        "responses/sheet.html",
+        {"case": case, "sheet": stored, "grid": grid, "problem": problem},
+    )
 
 
 def _new_sheet(request, case):
@@ -186,7 +202,14 @@ def _new_sheet(request, case):
             form.lines(form.cleaned_data["rows"]),
             {},
         )
-        stored = services.save_sheet(case, request.user, made)
+        try:
+            stored = services.save_sheet(case, request.user, made)
+        except REFUSALS as refused:
+            return render(
+                request,
+                "responses/new_sheet.html",
+                {"case": case, "form": form, "problem": str(refused)},
+            )
         return redirect("responses:sheet", reference=case.reference, pk=stored.pk)
     return render(request, "responses/new_sheet.html", {"case": case, "form": form})
 
@@ -207,12 +230,14 @@ def upload(request, reference):
         )
         try:
             sheets = _read_sheets(upload_file.name, data)
-        except tables.TableError as unreadable:
-            problem = f"{unreadable.message} (The file is kept as {kept}.)"
-        else:
             for read in sheets:
                 same_name = case.answer_sheets.filter(name=read.name).first()
                 services.save_sheet(case, request.user, read, replace=same_name)
+        except tables.TableError as unreadable:
+            problem = f"{unreadable.message} (The file is kept as {kept}.)"
+        except REFUSALS as refused:
+            problem = str(refused)
+        else:
             messages.success(request, f"{len(sheets)} sheet(s) read from {upload_file.name}.")
             return _back(case)
     return render(
@@ -236,8 +261,9 @@ def copy(request, reference):
     if source is None or not request.user.has_perm(permissions.VIEW_REQUEST, source):
         messages.error(request, "Choose one of the similar requests listed to copy from.")
         return redirect("casework:request", reference=case.reference)
-    if not case.is_open:
-        messages.error(request, "This request has been answered: its response cannot change.")
+    refusal = services.not_editable(case)
+    if refusal:
+        messages.error(request, refusal)
         return redirect("casework:request", reference=case.reference)
     services.copy_from(case, source, request.user)
     messages.success(
@@ -252,48 +278,112 @@ def delete_sheet(request, reference, pk):
     case = _case(request, reference, edit=True)
     if request.method != "POST":
         raise Http404
-    get_object_or_404(AnswerSheet, request=case, pk=pk).delete()
-    messages.success(request, "Sheet removed.")
+    try:
+        services.delete_sheet(
+            case, request.user, get_object_or_404(AnswerSheet, request=case, pk=pk)
+        )
+    except REFUSALS as refused:
+        messages.error(request, str(refused))
+    else:
+        messages.success(request, "Sheet removed.")
     return _back(case)
 
 
 @permissions.require(permissions.VIEW_STAFF_PAGES)
 def download_letter(request, reference, extension):
+    """The current draft of the letter."""
     case = _case(request, reference)
-    if extension not in LETTER_FORMATS:
+    if extension not in documents.LETTER_FORMATS:
         raise Http404
-    body = services.render_letter(case, extension)
-    content_type, suffix = LETTER_FORMATS[extension]
-    return _attachment(body, content_type, f"{case.reference}-response.{suffix}")
+    return _attachment(
+        services.render_letter(case, extension), extension, services.file_name(case, extension)
+    )
 
 
 @permissions.require(permissions.VIEW_STAFF_PAGES)
 def download_answers(request, reference, extension):
+    """The answer tables as they stand."""
     case = _case(request, reference)
-    if extension not in TABLE_FORMATS or not case.answer_sheets.exists():
+    if extension not in documents.ANSWER_FORMATS or not case.answer_sheets.exists():
         raise Http404
-    body = services.render_answers(case, extension)
-    content_type, suffix = TABLE_FORMATS[extension]
-    return _attachment(body, content_type, f"{services.workbook_name(case)}.{suffix}")
+    return _attachment(
+        services.render_answers(case, extension), extension, services.file_name(case, extension)
+    )
 
 
-def _attachment(body, content_type, filename):
-    response = HttpResponse(body, content_type=content_type)
+@permissions.require(permissions.VIEW_STAFF_PAGES)
+def download_sent(request, reference, version, extension):
+    """A file of a version of the response exactly as it was sent."""
+    case = _case(request, reference)
+    sent = sending.sent_version(case, version)
+    kept = sending.sent_file(sent, extension) if sent else None
+    if kept is None:
+        raise Http404("That version was not sent in that format.")
+    name = kept.name if version == 1 else kept.name.replace(".", f"-v{version}.", 1)
+    return _attachment(sending.read(kept), extension, name)
+
+
+def _attachment(body, extension, filename):
+    response = HttpResponse(body, content_type=documents.FORMATS[extension].content_type)
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     return response
 
 
 @permissions.require(permissions.VIEW_STAFF_PAGES)
 def send(request, reference):
+    """Send the response by email, or record it as sent another way; while an email is
+    on its way, say so, and when it could not be delivered, offer to try again."""
     case = _case(request, reference, edit=True)
-    form = forms.SentForm(posted(request), initial={"on": timezone.localdate()})
+    form = forms.SentForm(
+        posted(request) if "record" in request.POST else None,
+        initial={"on": timezone.localdate()},
+    )
     problem = None
-    if request.method == "POST" and form.is_valid():
+    if request.method == "POST":
         try:
-            services.mark_sent(case, request.user, **form.cleaned_data)
-        except workflow.TransitionRefused as refused:
+            done = _send(request, case, form)
+        except REFUSALS as refused:
             problem = str(refused)
         else:
-            messages.success(request, "The response is recorded as sent.")
-            return redirect("casework:request", reference=case.reference)
-    return render(request, "responses/send.html", {"case": case, "form": form, "problem": problem})
+            if done:
+                messages.success(request, done)
+                return redirect("casework:request", reference=case.reference)
+    email_refusal = casework.refusal(case, "send_by_email")
+    if not (case.requester and case.requester.email):
+        email_refusal = "The requester gave no email address: send it another way, then record it."
+    attached = [services.file_name(case, name) for name in ["pdf", "docx"]]
+    if case.answer_sheets.exists():
+        attached.append(services.file_name(case, sending.answers_format(case)))
+    return render(
+        request,
+        "responses/send.html",
+        {
+            "case": case,
+            "form": form,
+            "problem": problem,
+            "email_refusal": email_refusal,
+            "record_refusal": casework.refusal(case, "mark_sent"),
+            "attached": attached,
+            "in_flight": sending.in_flight(case),
+            "not_delivered": sending.not_delivered(case),
+            "correcting": services.response_of(case).correction_reason,
+        },
+    )
+
+
+def _send(request, case, form):
+    """Take the sending the page's button asked for; the message to show, or None when
+    the form has a mistake to show."""
+    if "email" in request.POST:
+        sent = sending.send_by_email(case, request.user)
+        return (
+            f"Version {sent.version} of the response is on its way to {sent.recipient}. The "
+            "request becomes responded when the mail server accepts it."
+        )
+    if "try_again" in request.POST:
+        sending.try_again(case, request.user)
+        return "The email will be tried again."
+    if form.is_valid():
+        sent = sending.record_sent(case, request.user, **form.cleaned_data)
+        return f"Version {sent.version} of the response is recorded as sent."
+    return None
