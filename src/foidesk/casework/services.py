@@ -142,6 +142,13 @@ def log_request(
     return request
 
 
+def already_overdue(regime, received_at):
+    """The date a request received at ``received_at`` was due, if that is before today:
+    logged now, it is already overdue. None otherwise."""
+    due = deadline_for(regime, received_at).final_due
+    return due if due < _today() else None
+
+
 def refresh_deadline(request):
     request.due_on = deadline_of(request).final_due
     request.save(update_fields=["due_on"])
@@ -232,6 +239,10 @@ def assign(request, actor, officer):
     record(request, actor, "assigned", f"Assigned to {who}")
 
 
+class NoteMissing(CaseworkError):
+    """An action's note is needed: it is the reason recorded, or what the requester is told."""
+
+
 # The clock event each action records, if any.
 CLOCK_ACTIONS = {
     "seek_clarification": ClockEvent.Kind.CLARIFICATION_SOUGHT,
@@ -241,13 +252,23 @@ CLOCK_ACTIONS = {
     "extend": ClockEvent.Kind.EXTENSION,
 }
 
+# Clock events whose email to the requester is the note itself, and what to do without one.
+NOTE_IS_THE_EMAIL = {
+    ClockEvent.Kind.CLARIFICATION_SOUGHT: (
+        "Write the question to ask the requester, or untick “Email this to the requester”."
+    ),
+    ClockEvent.Kind.FEE_NOTICE: (
+        "Write the fees notice: the fee and how to pay it, or untick “Email this to the requester”."
+    ),
+}
+
 
 def take_action(request, actor, action_name, *, on=None, note="", notify=False):
     """Take a workflow action; clock actions record their event on ``on`` (default today).
 
     With ``notify`` the requester is told (by email, where they gave an address). Raises
-    TransitionRefused or CaseworkError with a message for the person, and PermissionDenied
-    when the actor's role does not allow the action.
+    TransitionRefused or CaseworkError with a message for the person (NoteMissing when it
+    is about the note), and PermissionDenied when the actor's role does not allow the action.
     """
     _require(actor, workflow.find(action_name).permission, request)
     with transaction.atomic():
@@ -256,7 +277,7 @@ def take_action(request, actor, action_name, *, on=None, note="", notify=False):
         workflow.run_guards(action_name, locked)
         kind = CLOCK_ACTIONS.get(action_name)
         if kind is not None:
-            _record_clock_event(locked, actor, kind, on or _today(), note)
+            _record_clock_event(locked, actor, kind, on or _today(), note, notify)
         if action.to_state is not None and action.to_state != locked.state:
             before = workflow.State(locked.state).label
             locked.state = action.to_state
@@ -273,14 +294,24 @@ def take_action(request, actor, action_name, *, on=None, note="", notify=False):
     return request
 
 
-def _record_clock_event(request, actor, kind, on, note):
+def _record_clock_event(request, actor, kind, on, note, notify):
+    if on > _today():
+        if kind == ClockEvent.Kind.EXTENSION:
+            raise CaseworkError(
+                f"The requester cannot have been told of the extension on {show(on)}, after "
+                "today: give the day they were told, today or earlier."
+            )
+        raise CaseworkError(
+            f"{show(on)} is after today: give the day it happened, today or earlier."
+        )
     event = ClockEvent(request=request, kind=kind, on=on, note=note, recorded_by=actor)
-    if kind == ClockEvent.Kind.EXTENSION and not note.strip():
-        raise CaseworkError("Give the reason for the extension, as the requester was told it.")
     try:
         deadline = deadline_of(request, [event.as_law()])
+    except law.ExtensionRefused as refused:
+        raise CaseworkError(f"{refused}.") from None
     except law.ClockError as problem:
         raise CaseworkError(f"This date cannot be right: {problem}.") from None
+    _require_note(kind, note, notify)
     event.save()
     request.due_on = deadline.final_due
     request.save(update_fields=["due_on"])
@@ -291,6 +322,15 @@ def _record_clock_event(request, actor, kind, on, note):
         "clock",
         f"{event.get_kind_display()} on {show(on)}{due}" + (f". {note}" if note else ""),
     )
+
+
+def _require_note(kind, note, notify):
+    if note.strip():
+        return
+    if kind == ClockEvent.Kind.EXTENSION:
+        raise NoteMissing("Give the reason for the extension, as the requester was told it.")
+    if notify and kind in NOTE_IS_THE_EMAIL:
+        raise NoteMissing(NOTE_IS_THE_EMAIL[kind])
 
 
 def internal_due_date(request, today=None):
