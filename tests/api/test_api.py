@@ -1,7 +1,7 @@
 """The JSON API at /api/v1, exactly as other systems rely on it."""
 
 import json
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 
 import pytest
 
@@ -10,6 +10,7 @@ from foidesk.api import tokens
 from foidesk.casework import services
 from foidesk.casework.models import Request, ServiceArea
 from foidesk.demo import REFERENCE_CASE
+from tests.helpers import today_is
 
 pytestmark = pytest.mark.django_db
 
@@ -140,6 +141,46 @@ def test_an_extension_without_a_reason_is_400_on_the_note(call, officer_token):
     )
     assert response.status_code == 400
     assert response.json()["detail"][0]["loc"] == ["body", "note"]
+
+
+def test_an_extension_told_after_the_original_due_date_is_400_on_the_date(call, officer_token):
+    """FOIA s.10(3) with s.17(2): received Fri 17 Jan 2020, the requester had to be told of
+    the extension by Fri 14 Feb 2020."""
+    reference = call("post", "/requests", officer_token, NEW_REQUEST).json()["reference"]
+    Request.objects.filter(reference=reference).update(state="in_progress")
+    response = call(
+        "post",
+        f"/requests/{reference}/events",
+        officer_token,
+        {"kind": "extension", "date": "2020-02-17", "note": "s.43(2) PIT"},
+    )
+    assert response.status_code == 400
+    assert response.json() == {
+        "detail": [
+            {
+                "loc": ["body", "date"],
+                "msg": "An extension must be given within the first 20 working days, by Fri "
+                "14 Feb 2020; it is too late to extend now (FOIA s.10(3), s.17(2)).",
+            }
+        ]
+    }
+    assert call("get", f"/requests/{reference}", officer_token).json()["due_on"] == "2020-02-14"
+
+
+def test_an_extension_told_after_today_is_400_on_the_date(call, officer_token, time_machine):
+    today_is(time_machine, date(2020, 2, 10))
+    reference = call("post", "/requests", officer_token, NEW_REQUEST).json()["reference"]
+    Request.objects.filter(reference=reference).update(state="in_progress")
+    response = call(
+        "post",
+        f"/requests/{reference}/events",
+        officer_token,
+        {"kind": "extension", "date": "2020-02-11", "note": "s.43(2) PIT"},
+    )
+    assert response.status_code == 400
+    [problem] = response.json()["detail"]
+    assert problem["loc"] == ["body", "date"]
+    assert "cannot have been told of the extension on Tue 11 Feb 2020" in problem["msg"]
 
 
 @pytest.mark.parametrize(

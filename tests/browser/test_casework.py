@@ -42,6 +42,9 @@ def log_reference_request(page):
     page.get_by_label("Name", exact=True).fill("Sam Requester")
     page.get_by_label("Email address", exact=True).fill("sam.requester@example.com")
     page.get_by_role("button", name="Log the request").click()
+    # Received in 2020, the request is overdue whenever this runs: the page warns first.
+    page.get_by_label("Log it and send the acknowledgement").check()
+    page.get_by_role("button", name="Log the request").click()
 
 
 def test_the_reference_letters_case_in_the_browser(browser, live_server, authority, team, axe):
@@ -104,6 +107,13 @@ def test_an_action_with_a_date_is_accessible_and_explains_mistakes(
     page.get_by_role("button", name="Seek clarification").click()
     assert "before the request was received" in page.locator(".govuk-error-summary").inner_text()
     axe(page)
+    page.get_by_label("Day").fill("20")
+    page.get_by_role("button", name="Seek clarification").click()
+    summary = page.locator(".govuk-error-summary")
+    assert "Write the question to ask the requester" in summary.inner_text()
+    summary.get_by_role("link").click()
+    assert page.evaluate("document.activeElement.id") == "id_note"
+    axe(page)
 
 
 def test_logging_a_request_works_without_javascript(browser, live_server, authority, team):
@@ -118,6 +128,32 @@ def test_logging_a_request_works_without_javascript(browser, live_server, author
         context.close()
 
 
+def test_logging_an_overdue_request_warns_first_and_keeps_what_was_typed(
+    page, live_server, authority, team, axe
+):
+    """FOIA s.10(1): received Fri 17 Jan 2020, it was due Fri 14 Feb 2020, long gone."""
+    sign_in(page, live_server.url, "officer")
+    page.goto(live_server.url + "/staff/requests/new/")
+    page.get_by_label("Freedom of Information Act 2000").check()
+    page.get_by_label("Email", exact=True).check()
+    page.get_by_label("Day").fill("17")
+    page.get_by_label("Month").fill("1")
+    page.get_by_label("Year").fill("2020")
+    page.get_by_label("Subject", exact=True).fill(REFERENCE_CASE["subject"])
+    page.get_by_label("The request, as the requester wrote it").fill(REFERENCE_CASE["body"])
+    page.get_by_label("Name", exact=True).fill("Sam Requester")
+    page.get_by_label("Email address", exact=True).fill("sam.requester@example.com")
+    page.get_by_role("button", name="Log the request").click()
+    warning = page.locator(".govuk-warning-text").inner_text()
+    assert "This request was due on Fri 14 Feb 2020: it is already overdue." in warning
+    assert page.get_by_label("Subject", exact=True).input_value() == REFERENCE_CASE["subject"]
+    axe(page)
+    page.get_by_role("link", name="Confirm at the end of the form").click()
+    page.get_by_label("Log it and send the acknowledgement").check()
+    page.get_by_role("button", name="Log the request").click()
+    assert page.get_by_role("heading", level=1).inner_text() == REFERENCE_CASE["subject"]
+
+
 def test_the_officers_edit_pages_pass_axe(page, live_server, authority, team, axe):
     sign_in(page, live_server.url, "officer")
     page.goto(live_server.url + "/staff/requests/new/")
@@ -128,4 +164,13 @@ def test_the_officers_edit_pages_pass_axe(page, live_server, authority, team, ax
         page.go_back()
     page.get_by_role("button", name="Start work").click()
     page.get_by_role("link", name="Extend the time").click()
+    assert "For this request: by Fri 14 Feb 2020." in page.locator("main").inner_text()
+    axe(page)
+    page.get_by_label("Day").fill("17")
+    page.get_by_label("Month").fill("2")
+    page.get_by_label("Year").fill("2020")
+    page.get_by_label("Why more time is needed, as the requester was told").fill("s.43(2) PIT")
+    page.get_by_role("button", name="Extend the time").click()
+    summary = page.locator(".govuk-error-summary").inner_text()
+    assert "by Fri 14 Feb 2020; it is too late to extend now (FOIA s.10(3), s.17(2))." in summary
     axe(page)

@@ -1,7 +1,6 @@
 """Reminder emails to contributors and officers, sent through a real SMTP server on loopback."""
 
 from datetime import UTC, date, datetime
-from zoneinfo import ZoneInfo
 
 import pytest
 from django.tasks import TaskResultStatus
@@ -12,12 +11,12 @@ from foidesk.casework import reminders, services
 from foidesk.casework.models import Contribution, Request, ServiceArea
 from foidesk.casework.reminders import ensure_scheduled, send_reminders
 from foidesk.demo import REFERENCE_CASE
+from tests.helpers import today_is
 from tests.mail import smtp_sink
 from tests.processes import free_port
 
 pytestmark = pytest.mark.django_db
 
-LONDON = ZoneInfo("Europe/London")
 REQUESTER = {
     "name": "Jane Requester-Smith",
     "email": "jane.requester@example.net",
@@ -72,10 +71,6 @@ def ask(case, officer, area, numbers, due_on=CONTRIBUTION_DUE):
     area = ServiceArea.objects.get_or_create(name=area)[0]
     questions = case.questions.filter(number__in=numbers)
     return services.request_contribution(case, officer, area, questions, due_on=due_on)
-
-
-def today_is(time_machine, day, hour=9):
-    time_machine.move_to(datetime(day.year, day.month, day.day, hour, tzinfo=LONDON), tick=False)
 
 
 def body(message):

@@ -9,7 +9,7 @@ from foidesk.accounts.roles import Role
 from foidesk.casework import references, services, workflow
 from foidesk.casework.models import Authority, ClockEvent, Request, ServiceArea, TimelineEvent
 from foidesk.demo import REFERENCE_CASE
-from tests.helpers import answer_every_question
+from tests.helpers import answer_every_question, today_is
 
 pytestmark = pytest.mark.django_db
 
@@ -185,6 +185,90 @@ def test_an_extension_needs_its_reason_and_moves_the_due_date(barnet_case, offic
     barnet_case.refresh_from_db()
     assert barnet_case.due_on == date(2020, 3, 13)
     assert ClockEvent.objects.get().note == "Public interest test under s.43(2)"
+
+
+@pytest.mark.parametrize(
+    ("regime", "sources"),
+    [("foi", "FOIA s.10(3), s.17(2)"), ("eir", "EIR reg 7(1), 7(2)")],
+)
+def test_an_extension_told_after_the_original_due_date_is_refused(officer, regime, sources):
+    """FOIA s.10(3) with s.17(2), EIR reg 7(2): the requester must be told of an extension
+    within the first 20 working days, so by Fri 14 Feb 2020 for a request received Fri 17
+    Jan 2020 (docs/adr/0007-readings-of-the-time-limits.md). Nothing is saved."""
+    case = log(officer, regime=regime)
+    services.take_action(case, officer, "start")
+    with pytest.raises(services.CaseworkError) as refused:
+        services.take_action(case, officer, "extend", on=date(2020, 3, 17), note="PIT")
+    assert str(refused.value) == (
+        "An extension must be given within the first 20 working days, by Fri 14 Feb 2020; "
+        f"it is too late to extend now ({sources})."
+    )
+    case.refresh_from_db()
+    assert case.due_on == date(2020, 2, 14)
+    assert not ClockEvent.objects.exists()
+
+
+def test_a_foisa_request_cannot_be_extended(officer):
+    """FOISA s.10(1): 20 working days and no extension."""
+    case = log(officer, regime="foisa")
+    services.take_action(case, officer, "start")
+    with pytest.raises(services.CaseworkError) as refused:
+        services.take_action(case, officer, "extend", on=date(2020, 2, 10), note="PIT")
+    assert str(refused.value) == "FOISA allows no extension of its 20 working days."
+
+
+def test_an_extension_cannot_have_been_told_after_today(barnet_case, officer, time_machine):
+    today_is(time_machine, date(2020, 2, 10))
+    services.take_action(barnet_case, officer, "start")
+    with pytest.raises(services.CaseworkError) as refused:
+        services.take_action(barnet_case, officer, "extend", on=date(2020, 2, 11), note="PIT")
+    assert str(refused.value) == (
+        "The requester cannot have been told of the extension on Tue 11 Feb 2020, after "
+        "today: give the day they were told, today or earlier."
+    )
+    with pytest.raises(services.CaseworkError, match="Tue 11 Feb 2020 is after today"):
+        services.take_action(barnet_case, officer, "fee_notice", on=date(2020, 2, 11))
+    services.take_action(barnet_case, officer, "extend", on=date(2020, 2, 10), note="PIT")
+    barnet_case.refresh_from_db()
+    assert barnet_case.due_on == date(2020, 3, 13)
+
+
+@pytest.mark.parametrize(
+    ("action", "refusal"),
+    [
+        (
+            "seek_clarification",
+            "Write the question to ask the requester, or untick “Email this to the requester”.",
+        ),
+        (
+            "fee_notice",
+            "Write the fees notice: the fee and how to pay it, or untick “Email this to the "
+            "requester”.",
+        ),
+    ],
+)
+def test_emailing_a_clarification_or_fees_notice_needs_its_words(
+    barnet_case, officer, action, refusal
+):
+    """FOIA s.1(3): clarification is of what the authority asks; s.9(1): a fees notice
+    states the fee. Emailed, the note is the whole message, so it cannot be empty."""
+    with pytest.raises(services.NoteMissing) as refused:
+        services.take_action(barnet_case, officer, action, on=date(2020, 1, 20), notify=True)
+    assert str(refused.value) == refusal
+    barnet_case.refresh_from_db()
+    assert barnet_case.state == workflow.State.NEW
+    assert not ClockEvent.objects.exists()
+    services.take_action(barnet_case, officer, action, on=date(2020, 1, 20))
+    assert ClockEvent.objects.count() == 1
+
+
+def test_a_request_logged_after_its_due_date_is_already_overdue(authority, time_machine):
+    """FOIA s.10(1): received Fri 17 Jan 2020, due Fri 14 Feb 2020; logged the next Monday,
+    it is already overdue, and on the due date itself not yet."""
+    today_is(time_machine, date(2020, 2, 17))
+    assert services.already_overdue("foi", RECEIVED) == date(2020, 2, 14)
+    today_is(time_machine, date(2020, 2, 14))
+    assert services.already_overdue("foi", RECEIVED) is None
 
 
 def test_a_clock_date_that_cannot_be_is_refused_and_nothing_is_saved(barnet_case, officer):

@@ -4,12 +4,13 @@ import re
 from datetime import UTC, date, datetime
 
 import pytest
+from markupsafe import escape
 
 from foidesk.accounts.roles import Role
 from foidesk.casework import services
 from foidesk.casework.models import Contribution, Request, ServiceArea
 from foidesk.demo import REFERENCE_CASE
-from tests.helpers import answer_every_question
+from tests.helpers import answer_every_question, today_is
 
 pytestmark = pytest.mark.django_db
 
@@ -204,6 +205,134 @@ def test_an_extension_without_its_reason_is_refused(client, authority, team):
     client.post(url, {"on-day": "10", "on-month": "2", "on-year": "2020", "note": "s.43(2) PIT"})
     case.refresh_from_db()
     assert case.due_on == date(2020, 3, 13)
+
+
+def test_the_extend_page_gives_the_day_to_extend_by(client, authority, team, time_machine):
+    """FOIA s.10(3) with s.17(2): the requester is told of the extension by day 20, Fri 14
+    Feb 2020 for the reference letter's request."""
+    case = _logged(team["officer"])
+    services.take_action(case, team["officer"], "start")
+    client.force_login(team["officer"])
+    url = f"/staff/requests/{case.reference}/actions/extend/"
+    today_is(time_machine, date(2020, 2, 10))
+    page = client.get(url).content.decode()
+    assert (
+        "An extension must be given within the first 20 working days (FOIA s.10(3), s.17(2))."
+        in page
+    )
+    assert "For this request: by Fri 14 Feb 2020." in page
+    assert "That day has passed" not in page
+    today_is(time_machine, date(2020, 2, 17))
+    assert "That day has passed" in client.get(url).content.decode()
+
+
+def test_an_extension_told_too_late_is_refused_on_the_page(client, authority, team):
+    """FOIA s.10(3) with s.17(2): told on Mon 17 Feb 2020, after day 20, it is refused."""
+    case = _logged(team["officer"])
+    services.take_action(case, team["officer"], "start")
+    client.force_login(team["officer"])
+    response = client.post(
+        f"/staff/requests/{case.reference}/actions/extend/",
+        {"on-day": "17", "on-month": "2", "on-year": "2020", "note": "s.43(2) PIT"},
+    )
+    assert response.status_code == 200
+    summary = _error_summary(response.content.decode())
+    assert (
+        "An extension must be given within the first 20 working days, by Fri 14 Feb 2020; "
+        "it is too late to extend now (FOIA s.10(3), s.17(2))." in summary
+    )
+    assert 'href="#id_on-day"' in summary
+    case.refresh_from_db()
+    assert case.due_on == date(2020, 2, 14)
+
+
+def test_a_foisa_request_is_told_it_cannot_be_extended(client, authority, team):
+    """FOISA s.10(1): no extension, so no day to give one by."""
+    case = _logged(team["officer"])
+    services.edit_details(
+        case, team["officer"], subject=case.subject, requested_format="", regime="foisa"
+    )
+    services.take_action(case, team["officer"], "start")
+    client.force_login(team["officer"])
+    page = client.get(f"/staff/requests/{case.reference}/actions/extend/").content.decode()
+    assert "FOISA allows no extension of its 20 working days." in page
+    assert "For this request" not in page
+
+
+def test_seeking_clarification_by_email_needs_the_question(client, authority, team):
+    """FOIA s.1(3): the email asks what the request means, so the question must be there."""
+    case = _logged(team["officer"])
+    client.force_login(team["officer"])
+    response = client.post(
+        f"/staff/requests/{case.reference}/actions/seek_clarification/",
+        {"on-day": "20", "on-month": "1", "on-year": "2020", "note": " ", "notify": "on"},
+    )
+    page = response.content.decode()
+    summary = _error_summary(page)
+    assert "Write the question to ask the requester, or untick" in summary
+    assert 'href="#id_note"' in summary
+    assert 'id="id_note-error"' in page
+    case.refresh_from_db()
+    assert case.state == "new"
+    assert not case.correspondence.exists()
+
+
+def _error_summary(page):
+    return re.search(r'<div class="govuk-error-summary".*?</ul>', page, re.S).group(0)
+
+
+def _overdue_acknowledgement(**changes):
+    return log_form(acknowledge="on", **changes)
+
+
+def test_logging_an_overdue_request_warns_before_it_is_acknowledged(
+    client, authority, team, time_machine
+):
+    """FOIA s.10(1): received Fri 17 Jan 2020, due Fri 14 Feb 2020; logged on Mon 2 Mar
+    2020 with an acknowledgement, the officer is warned first and everything typed stays."""
+    today_is(time_machine, date(2020, 3, 2))
+    client.force_login(team["officer"])
+    warned = client.post("/staff/requests/new/", _overdue_acknowledgement())
+    page = warned.content.decode()
+    assert warned.status_code == 200
+    assert not Request.objects.exists()
+    assert (
+        "This request was due on Fri 14 Feb 2020: it is already overdue. The acknowledgement "
+        "will say so and apologise." in page
+    )
+    assert "Log it and send the acknowledgement" in page
+    assert 'value="sam.requester@example.com"' in page
+    assert str(escape(REFERENCE_CASE["subject"])) in page
+
+    response = client.post(
+        "/staff/requests/new/", _overdue_acknowledgement(confirm_overdue="on"), follow=True
+    )
+    case = Request.objects.get()
+    assert response.redirect_chain[-1][0] == f"/staff/requests/{case.reference}/"
+    acknowledgement = case.correspondence.get(kind="acknowledgement")
+    assert "Our response was due on Fri 14 Feb 2020" in acknowledgement.body
+    assert "We will respond by" not in acknowledgement.body
+
+
+def test_an_overdue_request_logged_without_an_acknowledgement_is_not_held_up(
+    client, authority, team, time_machine
+):
+    today_is(time_machine, date(2020, 3, 2))
+    client.force_login(team["officer"])
+    client.post("/staff/requests/new/", log_form())
+    assert not Request.objects.get().correspondence.exists()
+
+
+def test_a_request_logged_in_time_is_acknowledged_without_a_warning(
+    client, authority, team, time_machine
+):
+    """FOIA s.10(1): logged on its due date, Fri 14 Feb 2020, it is not yet overdue."""
+    today_is(time_machine, date(2020, 2, 14))
+    client.force_login(team["officer"])
+    response = client.post("/staff/requests/new/", _overdue_acknowledgement())
+    assert response.status_code == 302
+    body = Request.objects.get().correspondence.get(kind="acknowledgement").body
+    assert "We will respond by Fri 14 Feb 2020" in body
 
 
 def test_only_the_approver_sees_approve(client, authority, team):

@@ -1,5 +1,6 @@
 """Receiving email: stored first, then a new request, a reply on its case, or a problem."""
 
+from datetime import UTC, date, datetime
 from email.message import EmailMessage
 
 import pytest
@@ -10,6 +11,7 @@ from foidesk.demo import REFERENCE_CASE
 from foidesk.intake import services
 from foidesk.intake.models import Correspondence, InboundMessage, IntakeProblem
 from foidesk.law.dates import show
+from tests.helpers import today_is
 from tests.intake.test_parsing import EXE
 
 pytestmark = pytest.mark.django_db
@@ -221,3 +223,95 @@ def test_without_notify_nothing_is_emailed(authority):
     case = services.receive(email().as_bytes(), "smtp").request
     casework.take_action(case, None, "seek_clarification", note="Which years?")
     assert not case.correspondence.filter(kind="clarification").exists()
+
+
+RECEIVED = datetime(2020, 1, 17, 10, 30, tzinfo=UTC)
+
+
+def _logged_in_2020(officer, acknowledge=False):
+    from foidesk.casework import services as casework
+
+    return casework.log_request(
+        officer,
+        regime="foi",
+        received_at=RECEIVED,
+        subject="Social care IT",
+        body=REFERENCE_CASE["body"],
+        requester={"name": "Sam Requester", "email": "sam.requester@example.com"},
+        acknowledge=acknowledge,
+    )
+
+
+def test_a_late_acknowledgement_says_the_request_is_overdue_and_apologises(
+    authority, make_user, time_machine
+):
+    """FOIA s.10(1): received Fri 17 Jan 2020, due Fri 14 Feb 2020. Acknowledged on Mon 2 Mar
+    2020, the email says it was due then and is overdue, and promises no day gone by."""
+    from foidesk.accounts.roles import Role
+
+    today_is(time_machine, date(2020, 3, 2))
+    case = _logged_in_2020(make_user("officer", Role.OFFICER), acknowledge=True)
+    body = case.correspondence.get(kind="acknowledgement").body
+    assert (
+        "Our response was due on Fri 14 Feb 2020, 20 working days after we received it, so "
+        "your request is already overdue. We are sorry for the delay" in body
+    )
+    assert "We will respond by" not in body
+    assert body.count("Fri 14 Feb 2020") == 1
+
+
+def test_an_acknowledgement_on_the_due_date_still_promises_it(authority, make_user, time_machine):
+    """FOIA s.10(1): on Fri 14 Feb 2020, the 20th working day, the request is not yet late."""
+    from foidesk.accounts.roles import Role
+
+    today_is(time_machine, date(2020, 2, 14))
+    case = _logged_in_2020(make_user("officer", Role.OFFICER), acknowledge=True)
+    body = case.correspondence.get(kind="acknowledgement").body
+    assert "We will respond by Fri 14 Feb 2020, which is 20 working days after we received" in body
+    assert "overdue" not in body
+
+
+@pytest.mark.parametrize(
+    ("today", "words", "not_said"),
+    [
+        (date(2020, 2, 10), "We now expect to respond by Fri 13 Mar 2020.", "overdue"),
+        (
+            date(2020, 3, 16),
+            "Even with this extra time, our response was due on Fri 13 Mar 2020, so your "
+            "request is now overdue. We are sorry for the delay",
+            "We now expect to respond by",
+        ),
+    ],
+)
+def test_an_extension_email_never_gives_a_new_date_already_past(
+    authority, make_user, time_machine, today, words, not_said
+):
+    """FOIA s.10(3) with s.17(2): an extension told on Mon 10 Feb 2020, within the first 20
+    working days, runs to Fri 13 Mar 2020. Recorded and emailed after that day, the email
+    says the request is overdue and apologises instead of promising it."""
+    from foidesk.accounts.roles import Role
+    from foidesk.casework import services as casework
+
+    officer = make_user("officer", Role.OFFICER)
+    case = _logged_in_2020(officer)
+    today_is(time_machine, today)
+    casework.take_action(case, officer, "start")
+    casework.take_action(
+        case, officer, "extend", on=date(2020, 2, 10), note="Public interest test", notify=True
+    )
+    body = case.correspondence.get(kind="extension").body
+    assert words in body
+    assert not_said not in body
+
+
+@pytest.mark.parametrize("action", ["seek_clarification", "fee_notice"])
+def test_no_clarification_or_fees_notice_is_emailed_without_its_words(authority, make_user, action):
+    """FOIA s.1(3) and s.9(1): the email is the question asked or the fee stated; without
+    them it is refused, never sent as "please could you tell us:" and nothing."""
+    from foidesk.accounts.roles import Role
+    from foidesk.casework import services as casework
+
+    case = services.receive(email().as_bytes(), "smtp").request
+    with pytest.raises(casework.NoteMissing):
+        casework.take_action(case, make_user("officer", Role.OFFICER), action, notify=True)
+    assert not case.correspondence.filter(direction="out").exclude(kind="acknowledgement").exists()

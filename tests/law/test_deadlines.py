@@ -9,6 +9,7 @@ from foidesk.law import (
     ClockError,
     ClockEvent,
     Event,
+    ExtensionRefused,
     Nation,
     NonWorkingDayReceipt,
     Override,
@@ -174,21 +175,103 @@ def test_extensions_give_40_working_days_in_all(regime, extended_due):
 
 
 def test_foisa_allows_no_extension():
-    with pytest.raises(ClockError, match="FOISA allows no extension"):
+    """FOISA s.10(1): 20 working days, with no public interest extension (LAW.md s.2)."""
+    with pytest.raises(ExtensionRefused, match="FOISA allows no extension"):
         deadline("foisa", date(2020, 1, 17), extended=True)
+    told = [ClockEvent(Event.EXTENSION_APPLIED, date(2020, 1, 24))]
+    with pytest.raises(ExtensionRefused) as refused:
+        deadline("foisa", date(2020, 1, 17), told)
+    assert str(refused.value) == "FOISA allows no extension of its 20 working days"
 
 
-def test_an_extension_notified_after_day_20_is_flagged():
-    """FOIA s.17(2): the notice of the extension is itself due by day 20."""
-    told_late = [ClockEvent(Event.EXTENSION_APPLIED, date(2020, 2, 17))]
-    result = deadline("foi", date(2020, 1, 17), told_late)
+@pytest.mark.parametrize(
+    ("regime", "sources"),
+    [
+        ("foi", "FOIA s.10(3), s.17(2)"),
+        ("eir", "EIR reg 7(1), 7(2)"),
+        ("eisr", "EISR reg 7(1), 7(2)"),
+    ],
+)
+def test_an_extension_told_on_the_original_due_date_is_applied(regime, sources):
+    """FOIA s.10(3) with s.17(2): the notice of a public interest extension is still due by
+    day 20 (s.10(1)); EIR and EISR reg 7(2): the requester is told within the 20 working
+    days. Received Fri 17 Jan 2020, due Fri 14 Feb 2020, so the last day is 14 Feb."""
+    told = [ClockEvent(Event.EXTENSION_APPLIED, date(2020, 2, 14))]
+    result = deadline(regime, date(2020, 1, 17), told)
     assert result.extension_applied
-    assert result.extension_notified_late
-    assert result.final_due == date(2020, 3, 13)
-    on_time = deadline(
-        "foi", date(2020, 1, 17), [ClockEvent(Event.EXTENSION_APPLIED, date(2020, 2, 14))]
+    assert result.extension_by == date(2020, 2, 14)
+    assert result.final_due == result.extended_due
+    assert "The requester was told of the" in result.steps[-1]
+    assert result.extension_rule == (
+        f"An extension must be given within the first 20 working days ({sources})."
     )
-    assert not on_time.extension_notified_late
+
+
+@pytest.mark.parametrize(
+    ("regime", "sources"),
+    [
+        ("foi", "FOIA s.10(3), s.17(2)"),
+        ("eir", "EIR reg 7(1), 7(2)"),
+        ("eisr", "EISR reg 7(1), 7(2)"),
+    ],
+)
+def test_an_extension_told_the_day_after_the_original_due_date_is_refused(regime, sources):
+    """FOIA s.10(3) with s.17(2), EIR and EISR reg 7(2): told on Sat 15 Feb 2020, the day
+    after the 20th working day, it is too late to extend."""
+    told = [ClockEvent(Event.EXTENSION_APPLIED, date(2020, 2, 15))]
+    with pytest.raises(ExtensionRefused) as refused:
+        deadline(regime, date(2020, 1, 17), told)
+    assert str(refused.value) == (
+        "An extension must be given within the first 20 working days, by Fri 14 Feb 2020; "
+        f"it is too late to extend now ({sources})"
+    )
+
+
+def test_the_day_to_extend_by_moves_with_a_clarification():
+    """FOIA s.1(3): clarification received on Mon 27 Jan 2020 is the new date of receipt, so
+    the 20 working days, and with them the last day to extend (s.10(3), s.17(2)), end on
+    Mon 24 Feb 2020."""
+    clarified = [
+        ClockEvent(Event.CLARIFICATION_SOUGHT, date(2020, 1, 20)),
+        ClockEvent(Event.CLARIFICATION_RECEIVED, date(2020, 1, 27)),
+    ]
+    assert deadline("foi", date(2020, 1, 17), clarified).extension_by == date(2020, 2, 24)
+    on_the_day = [*clarified, ClockEvent(Event.EXTENSION_APPLIED, date(2020, 2, 24))]
+    assert deadline("foi", date(2020, 1, 17), on_the_day).extension_applied
+    too_late = [*clarified, ClockEvent(Event.EXTENSION_APPLIED, date(2020, 2, 25))]
+    with pytest.raises(ExtensionRefused, match="by Mon 24 Feb 2020; it is too late"):
+        deadline("foi", date(2020, 1, 17), too_late)
+
+
+def test_a_subject_access_extension_is_told_within_the_first_month():
+    """UK GDPR Art 12(3): the data subject is told of an extension within one month of
+    receipt. Received Tue 3 Sep 2024, due Thu 3 Oct 2024 (the ICO's example)."""
+    received = date(2024, 9, 3)
+    assert deadline("sar", received).extension_by == date(2024, 10, 3)
+    told = [ClockEvent(Event.EXTENSION_APPLIED, date(2024, 10, 4))]
+    with pytest.raises(ExtensionRefused) as refused:
+        deadline("sar", received, told)
+    assert str(refused.value) == (
+        "An extension must be given within the first month, by Thu 3 Oct 2024; it is too "
+        "late to extend now (UK GDPR Art 12(3))"
+    )
+
+
+def test_an_internal_reviews_extension_has_no_day_to_be_told_by():
+    """The s.45 Code of Practice (2018), part 5, sets a review's 20 and 20 further working
+    days as guidance; foidesk does not refuse its extension told later
+    (docs/adr/0007-readings-of-the-time-limits.md)."""
+    told = [ClockEvent(Event.EXTENSION_APPLIED, date(2020, 2, 17))]
+    result = deadline("review", date(2020, 1, 17), told)
+    assert result.final_due == date(2020, 3, 13)
+    assert result.extension_by is None
+
+
+def test_there_is_no_day_to_extend_by_where_the_law_allows_no_extension():
+    """FOISA s.10(1): no extension, so no day by which to give one."""
+    result = deadline("foisa", date(2020, 1, 17))
+    assert result.extension_by is None
+    assert result.extension_rule == "FOISA allows no extension of its 20 working days."
 
 
 @pytest.mark.parametrize(

@@ -247,9 +247,10 @@ def record_event(request, reference: str, payload: schemas.EventIn):
         )
     except workflow.TransitionRefused as refused:
         return Status(400, problem(["body", "kind"], str(refused)))
+    except services.NoteMissing as missing:
+        return Status(400, problem(["body", "note"], str(missing)))
     except services.CaseworkError as refused:
-        field = "note" if payload.kind == "extension" and not payload.note.strip() else "date"
-        return Status(400, problem(["body", field], str(refused)))
+        return Status(400, problem(["body", "date"], str(refused)))
     return Status(200, _detail(request, _visible(request, reference)))
 
 

@@ -86,6 +86,8 @@ class LogRequestForm(forms.Form):
     )
     requester_address = forms.CharField(widget=forms.Textarea, required=False)
     acknowledge = forms.BooleanField(required=False, initial=True)
+    # Shown once the page has warned that the request is already overdue.
+    confirm_overdue = forms.BooleanField(required=False)
 
     def clean_received_on(self):
         received_on = self.cleaned_data["received_on"]
@@ -104,6 +106,10 @@ class LogRequestForm(forms.Form):
             "Give an email address or a postal address, so the response can be sent",
         )
         return cleaned
+
+    def acknowledges(self):
+        """Whether logging the request emails the requester an acknowledgement."""
+        return self.cleaned_data["acknowledge"] and bool(self.cleaned_data["requester_email"])
 
     def received_at(self):
         """The moment of receipt in UK time; a request without a time is taken at 9am."""

@@ -142,6 +142,13 @@ def log_request(
     return request
 
 
+def already_overdue(regime, received_at):
+    """The date a request received at ``received_at`` was due, if that is before today:
+    logged now, it is already overdue. None otherwise."""
+    due = deadline_for(regime, received_at).final_due
+    return due if due < _today() else None
+
+
 def refresh_deadline(request):
     request.due_on = deadline_of(request).final_due
     request.save(update_fields=["due_on"])
@@ -236,6 +243,10 @@ def assign(request, actor, officer):
     workflow.run_after("edited", request, actor)
 
 
+class NoteMissing(CaseworkError):
+    """An action's note is needed: it is the reason recorded, or what the requester is told."""
+
+
 # The clock event each action records, if any.
 CLOCK_ACTIONS = {
     "seek_clarification": ClockEvent.Kind.CLARIFICATION_SOUGHT,
@@ -245,27 +256,37 @@ CLOCK_ACTIONS = {
     "extend": ClockEvent.Kind.EXTENSION,
 }
 
+# Clock events whose email to the requester is the note itself, and what to do without one.
+NOTE_IS_THE_EMAIL = {
+    ClockEvent.Kind.CLARIFICATION_SOUGHT: (
+        "Write the question to ask the requester, or untick “Email this to the requester”."
+    ),
+    ClockEvent.Kind.FEE_NOTICE: (
+        "Write the fees notice: the fee and how to pay it, or untick “Email this to the requester”."
+    ),
+}
+
 
 def take_action(request, actor, action_name, *, on=None, note="", notify=False):
     """Take a workflow action; clock actions record their event on ``on`` (default today).
 
     With ``notify`` the requester is told (by email, where they gave an address). Raises
-    TransitionRefused or CaseworkError with a message for the person, and PermissionDenied
-    when the actor's role does not allow the action.
+    TransitionRefused or CaseworkError with a message for the person (NoteMissing when it
+    is about the note), and PermissionDenied when the actor's role does not allow the action.
     """
     chosen = workflow.find(action_name)
     if chosen.system and actor is not SYSTEM:
         raise PermissionDenied("foidesk takes this step itself.")
     _require(actor, chosen.permission, request)
     if chosen.note_required and not note.strip():
-        raise CaseworkError(chosen.note_required)
+        raise NoteMissing(chosen.note_required)
     with transaction.atomic():
         locked = Request.objects.select_for_update().get(pk=request.pk)
         action = workflow.check(action_name, locked.state)
         workflow.run_guards(action_name, locked)
         kind = CLOCK_ACTIONS.get(action_name)
         if kind is not None:
-            _record_clock_event(locked, actor, kind, on or _today(), note)
+            _record_clock_event(locked, actor, kind, on or _today(), note, notify)
         to_state = action.to_state
         if action.to_state_without_approval and not current_authority().approval_required:
             to_state = action.to_state_without_approval
@@ -303,14 +324,24 @@ def mark_responded(request, on):
         request.responded_on = on
 
 
-def _record_clock_event(request, actor, kind, on, note):
+def _record_clock_event(request, actor, kind, on, note, notify):
+    if on > _today():
+        if kind == ClockEvent.Kind.EXTENSION:
+            raise CaseworkError(
+                f"The requester cannot have been told of the extension on {show(on)}, after "
+                "today: give the day they were told, today or earlier."
+            )
+        raise CaseworkError(
+            f"{show(on)} is after today: give the day it happened, today or earlier."
+        )
     event = ClockEvent(request=request, kind=kind, on=on, note=note, recorded_by=actor)
-    if kind == ClockEvent.Kind.EXTENSION and not note.strip():
-        raise CaseworkError("Give the reason for the extension, as the requester was told it.")
     try:
         deadline = deadline_of(request, [event.as_law()])
+    except law.ExtensionRefused as refused:
+        raise CaseworkError(f"{refused}.") from None
     except law.ClockError as problem:
         raise CaseworkError(f"This date cannot be right: {problem}.") from None
+    _require_note(kind, note, notify)
     event.save()
     request.due_on = deadline.final_due
     request.save(update_fields=["due_on"])
@@ -321,6 +352,15 @@ def _record_clock_event(request, actor, kind, on, note):
         "clock",
         f"{event.get_kind_display()} on {show(on)}{due}" + (f". {note}" if note else ""),
     )
+
+
+def _require_note(kind, note, notify):
+    if note.strip():
+        return
+    if kind == ClockEvent.Kind.EXTENSION:
+        raise NoteMissing("Give the reason for the extension, as the requester was told it.")
+    if notify and kind in NOTE_IS_THE_EMAIL:
+        raise NoteMissing(NOTE_IS_THE_EMAIL[kind])
 
 
 def internal_due_date(request, today=None):

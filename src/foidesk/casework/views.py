@@ -93,8 +93,15 @@ def _officers():
 
 @permissions.require(permissions.LOG_REQUEST)
 def log_request(request):
+    """Log a request; one that is already overdue is logged with its acknowledgement only
+    once the officer has seen the warning and confirmed."""
     form = forms.LogRequestForm(posted(request), initial={"regime": "foi"})
+    was_due = None
     if request.method == "POST" and form.is_valid():
+        if form.acknowledges():
+            was_due = services.already_overdue(form.cleaned_data["regime"], form.received_at())
+        if was_due is not None and not form.cleaned_data["confirm_overdue"]:
+            return render(request, "casework/log_request.html", {"form": form, "was_due": was_due})
         logged = services.log_request(
             request.user,
             regime=form.cleaned_data["regime"],
@@ -111,7 +118,7 @@ def log_request(request):
             f"Request {logged.reference} logged, with {logged.questions.count()} questions.",
         )
         return redirect("casework:request", reference=logged.reference)
-    return render(request, "casework/log_request.html", {"form": form})
+    return render(request, "casework/log_request.html", {"form": form, "was_due": None})
 
 
 def _case(request, reference):
@@ -201,6 +208,8 @@ def action(request, reference, name):
                 note=form.cleaned_data["note"],
                 notify=form.cleaned_data.get("notify", False),
             )
+        except services.NoteMissing as missing:
+            form.add_error("note", str(missing))
         except (workflow.TransitionRefused, services.CaseworkError) as refused:
             problem = str(refused)
         else:
@@ -215,6 +224,8 @@ def action(request, reference, name):
             "form": form,
             "problem": problem,
             "clock": name in CLOCK_ACTIONS,
+            "deadline": services.deadline_of(case) if name == "extend" else None,
+            "today": timezone.localdate(),
         },
     )
 

@@ -20,6 +20,7 @@ from django.tasks import task
 from django.template.loader import render_to_string
 from django.utils import timezone
 
+from foidesk import law
 from foidesk.casework import services as casework
 from foidesk.casework import workflow
 from foidesk.casework.models import Request
@@ -329,6 +330,14 @@ def resolve(problem, actor, resolution):
 # Email to the requester when the workflow says so.
 
 
+def _due(case):
+    """The due date for an email, and whether it is already past on the day the email goes:
+    an email never promises a day gone by, it says the request is overdue instead."""
+    if case.due_on is None:
+        return {"due": "", "overdue": False}
+    return {"due": show(case.due_on), "overdue": case.due_on < timezone.localdate()}
+
+
 @workflow.after("logged")
 def _acknowledge(case, actor, notify=False, **details):
     if notify and case.requester and case.requester.email:
@@ -336,7 +345,11 @@ def _acknowledge(case, actor, notify=False, **details):
             case,
             Correspondence.Kind.ACKNOWLEDGEMENT,
             "acknowledgement",
-            {"received": show(timezone.localdate(case.received_at)), "due": show(case.due_on)},
+            {
+                "received": show(timezone.localdate(case.received_at)),
+                "time_limit": law.Regime(case.regime).rules.limit.in_words,
+                **_due(case),
+            },
             actor=actor,
         )
 
@@ -344,8 +357,7 @@ def _acknowledge(case, actor, notify=False, **details):
 def _tell(kind, template):
     def then(case, actor, notify=False, note="", **details):
         if notify and case.requester and case.requester.email:
-            due = show(case.due_on) if case.due_on else ""
-            outgoing.send_templated(case, kind, template, {"note": note, "due": due}, actor=actor)
+            outgoing.send_templated(case, kind, template, {"note": note, **_due(case)}, actor=actor)
 
     return then
 

@@ -12,6 +12,7 @@ from foidesk.law.deadlines import (
     ClockEvent,
     Deadline,
     Event,
+    ExtensionRefused,
     NonWorkingDayReceipt,
     deadline,
 )
@@ -32,6 +33,7 @@ __all__ = [
     "Deadline",
     "Event",
     "Exemption",
+    "ExtensionRefused",
     "Nation",
     "NonWorkingDayReceipt",
     "Override",

@@ -7,6 +7,8 @@ Counting (FOIA s.10(1), ICO guidance): the day of receipt is day 0 and day 1 is 
 working day after it; the response is due on the 20th working day. Clarification
 (FOIA s.1(3)) makes the day it arrives the new date of receipt. Fees (FOIA s.10(2)) pause
 the clock: the days from the fees notice to the payment, both included, do not count.
+An extension must be told to the requester by the original due date (FOIA s.10(3) with
+s.17(2), EIR and EISR reg 7(2), UK GDPR Art 12(3)): one told later is refused.
 """
 
 from dataclasses import dataclass, field
@@ -20,6 +22,10 @@ from foidesk.law.regimes import Regime
 
 class ClockError(ValueError):
     """The events cannot have happened as given; the message says what is wrong."""
+
+
+class ExtensionRefused(ClockError):
+    """An extension the law does not allow; the message is a whole sentence with its source."""
 
 
 class Event(StrEnum):
@@ -87,7 +93,6 @@ class Deadline:
     due: date | None
     extended_due: date | None
     extension_applied: bool
-    extension_notified_late: bool
     stopped_for: str | None
     stopped_since: date | None
     lapses_on: date | None
@@ -99,6 +104,27 @@ class Deadline:
     def final_due(self):
         """The date that binds: the extended due date once an extension is applied."""
         return self.extended_due if self.extension_applied else self.due
+
+    @property
+    def extension_by(self):
+        """The last day the requester can be told of an extension: the original due date.
+
+        None where the regime allows no extension or sets no such day, and while the clock
+        is stopped.
+        """
+        extended = self.regime.rules.extended
+        return self.due if extended is not None and extended.notice else None
+
+    @property
+    def extension_rule(self):
+        """What the law says of extending this request's time, as a sentence with its source."""
+        rules = self.regime.rules
+        extended = rules.extended
+        if extended is None:
+            return _no_extension(rules) + "."
+        if not extended.notice:
+            return f"With the {extended.name}, {extended.in_words} in all ({extended.source})."
+        return f"An extension must be given within {_first_period(rules)} ({extended.notice})."
 
     def counts(self, day):
         """Whether ``day`` counts towards the time limit."""
@@ -178,9 +204,7 @@ class _Clock:
 
     def require_extension(self):
         if self.rules.extended is None:
-            raise ClockError(
-                f"{self.rules.short} allows no extension of its {self.rules.limit.in_words}"
-            )
+            raise ExtensionRefused(_no_extension(self.rules))
 
     def run(self, events):
         _check_order(events)
@@ -293,20 +317,19 @@ class _Clock:
         self._begin_explanation()
         counter = _MonthCounter if self.rules.limit.months else _WorkingDayCounter
         due, extended_due = counter(self).count()
-        late = bool(self.extension_told and self.extension_told > due)
         if self.extension_told:
+            if self.rules.extended.notice and self.extension_told > due:
+                raise ExtensionRefused(
+                    f"An extension must be given within {_first_period(self.rules)}, by "
+                    f"{show(due)}; it is too late to extend now ({self.rules.extended.notice})"
+                )
             self.steps.append(
                 f"The requester was told of the {self.rules.extended.name} on "
                 f"{show(self.extension_told)}"
             )
-            if late:
-                self.steps.append(
-                    f"The requester was told after the original due date, {show(due)}: "
-                    "that time limit was missed"
-                )
-        return self._deadline(due=due, extended_due=extended_due, late=late)
+        return self._deadline(due=due, extended_due=extended_due)
 
-    def _deadline(self, due, extended_due, stopped=(None, None), lapses_on=None, late=False):
+    def _deadline(self, due, extended_due, stopped=(None, None), lapses_on=None):
         return Deadline(
             regime=self.regime,
             received=self.received,
@@ -314,7 +337,6 @@ class _Clock:
             due=due,
             extended_due=extended_due,
             extension_applied=self.extension_applied,
-            extension_notified_late=late,
             stopped_for=stopped[0],
             stopped_since=stopped[1],
             lapses_on=lapses_on,
@@ -326,6 +348,18 @@ class _Clock:
 
 def _words(event):
     return event.replace("-", " ")
+
+
+def _no_extension(rules):
+    return f"{rules.short} allows no extension of its {rules.limit.in_words}"
+
+
+def _first_period(rules):
+    """The time limit as the time within which an extension must be given."""
+    limit = rules.limit
+    if limit.working_days is not None:
+        return f"the first {limit.working_days} working days"
+    return "the first month" if limit.months == 1 else f"the first {limit.months} months"
 
 
 def _plain(reason):

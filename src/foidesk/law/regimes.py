@@ -29,12 +29,17 @@ class Regime(StrEnum):
 
 @dataclass(frozen=True)
 class Period:
-    """A time limit: ``working_days`` or calendar ``months``, and where the law sets it."""
+    """A time limit: ``working_days`` or calendar ``months``, and where the law sets it.
+
+    For an extension, ``notice`` is where the law says the requester must be told of it
+    within the time limit it extends; empty where the law sets no such day.
+    """
 
     working_days: int | None
     months: int | None
     source: str
     name: str = ""
+    notice: str = ""
 
     @property
     def in_words(self):
@@ -97,4 +102,5 @@ def _period(entry):
         months=entry.get("months"),
         source=entry["source"],
         name=entry.get("name", ""),
+        notice=entry.get("notice", ""),
     )
