@@ -140,6 +140,18 @@ def request_page(request, reference):
         elif not any(action.page and action.page == shown.page for shown in actions):
             actions.append(action)
     handles = user.has_perm(permissions.HANDLE_REQUEST, case)
+    contributions = list(
+        case.contributions.select_related("service_area", "answered_by").prefetch_related(
+            "questions"
+        )
+    )
+    # Once the last service area has answered, drafting is the next step: offer it here.
+    all_answered = (
+        case.state == State.AWAITING_CONTRIBUTIONS
+        and contributions
+        and all(asked.status == Contribution.Status.ANSWERED for asked in contributions)
+        and any(action.name == "draft" for action in actions)
+    )
     return render(
         request,
         "casework/request.html",
@@ -154,9 +166,8 @@ def request_page(request, reference):
             "details_needed": CLOCK_ACTIONS
             | {"withdraw", "lapse", "return_for_changes", "correct"},
             "questions": case.questions.all(),
-            "contributions": case.contributions.select_related("service_area", "answered_by")
-            .prefetch_related("questions")
-            .all(),
+            "contributions": contributions,
+            "all_answered": all_answered,
             "timeline": case.timeline.select_related("actor").all(),
             "similar": _similar(case, user),
             "can_copy": handles and case.is_open,

@@ -76,6 +76,8 @@ class AnswerSheet(models.Model):
     columns = models.JSONField(default=list)
     rows = models.JSONField(default=list)
     cells = models.JSONField(default=dict)
+    # The request it was copied from, until an officer saves or checks it.
+    copied_from = models.CharField(max_length=40, blank=True)
 
     class Meta:
         ordering = ["request", "position", "id"]

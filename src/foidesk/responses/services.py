@@ -4,6 +4,8 @@ letter, and the checks (FOIA s.17, s.16) that must pass before a response is app
 Views, the API and the command line call these. Every change writes the case's timeline.
 """
 
+import re
+
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils import timezone
@@ -178,6 +180,8 @@ def save_sheet(case, actor, sheet, position=None, replace=None):
     stored.columns = list(sheet.columns)
     stored.rows = list(sheet.rows)
     stored.cells = cells
+    # Saved by an officer: no longer only a copy of another case's sheet.
+    stored.copied_from = ""
     if position is not None:
         stored.position = position
     elif stored.pk is None:
@@ -187,6 +191,34 @@ def save_sheet(case, actor, sheet, position=None, replace=None):
         casework.record(case, actor, "answer_table", f"Answer sheet “{sheet.name}” saved")
         recheck_approval(case)
     return stored
+
+
+def reshape_sheet(case, actor, stored, *, name, columns, rows):
+    """Rename a sheet, or change its column headings and row titles, keeping its answers:
+    with as many rows (or columns) as before each keeps its place, so a title is reworded;
+    otherwise each answer follows its title, and an answer whose title went is dropped."""
+    current = next(
+        sheet
+        for sheet, kept in zip(answer_table(case).sheets, case.answer_sheets.all(), strict=True)
+        if kept.pk == stored.pk
+    )
+    row_of = _new_places(current.rows, rows)
+    column_of = _new_places(current.columns, columns)
+    cells = {
+        (row_of[row], column_of[column]): cell
+        for (row, column), cell in current.cells.items()
+        if row in row_of and column in column_of
+    }
+    return save_sheet(case, actor, tables.Sheet(name, columns, rows, cells), replace=stored)
+
+
+def _new_places(old, new):
+    """Where each old position goes: the same place when the count is unchanged, else the
+    place of the same title."""
+    if len(old) == len(new):
+        return {index: index for index in range(len(old))}
+    places = {title: index for index, title in reversed(list(enumerate(new)))}
+    return {index: places[title] for index, title in enumerate(old) if title in places}
 
 
 def delete_sheet(case, actor, sheet):
@@ -282,8 +314,8 @@ def problems(case):
     foidesk does not check yet, so they are not held back here.
     """
     if case.regime == "sar":
-        return []
-    return law.problems(facts(case))
+        return copied_problems(case)
+    return law.problems(facts(case)) + copied_problems(case)
 
 
 def outcome(case):
@@ -488,6 +520,7 @@ def copy_from(case, source, actor):
             columns=sheet.columns,
             rows=sheet.rows,
             cells=sheet.cells,
+            copied_from=source.reference,
         )
     theirs, mine_response = response_of(source), response_of(case)
     mine_response.advice_and_assistance = theirs.advice_and_assistance
@@ -500,7 +533,84 @@ def copy_from(case, source, actor):
         "response",
         f"Response started from {source.reference}'s: check each part is still true",
     )
+    # With an answer to start from, drafting is what comes next.
+    for action in ["start", "draft"]:
+        if casework.refusal(case, action) == "":
+            casework.take_action(case, actor, action)
     recheck_approval(case)
+
+
+def copied_parts(case):
+    """The decisions and sheets still as they were copied from another request."""
+    decisions = [decision for decision in decisions_of(case) if decision.copied_from]
+    sheets = list(case.answer_sheets.exclude(copied_from=""))
+    return decisions, sheets
+
+
+# A year or a financial year in a row title or heading: "2014", "2014/15", "2014-2015".
+YEARS = re.compile(r"\b((?:19|20)\d{2})(?:\s*[/-]\s*(?:\d{2}|(?:19|20)\d{2}))?\b")
+
+
+def years_named(sheet):
+    """The years an answer sheet's headings and row titles name, as written, in order."""
+    found = [
+        match.group(0) for title in [*sheet.columns, *sheet.rows] for match in YEARS.finditer(title)
+    ]
+    return list(dict.fromkeys(found))
+
+
+def _stale_years(case, sheet):
+    """For a sheet copied from an earlier year's request, the years it names (which are
+    then probably the wrong ones for this request); otherwise none."""
+    source = Request.objects.filter(reference=sheet.copied_from).first()
+    if source is None or uk_date(source.received_at).year == uk_date(case.received_at).year:
+        return []
+    return years_named(sheet)
+
+
+def copied_problems(case):
+    """What is still only a copy of another request's answer, in plain words: nothing is
+    approved or sent until an officer has checked it."""
+    decisions, sheets = copied_parts(case)
+    found = []
+    by_source = {}
+    for decision in decisions:
+        by_source.setdefault(decision.copied_from, []).append(f"Q{decision.question.number}")
+    for source, numbers in by_source.items():
+        were = "was" if len(numbers) == 1 else "were"
+        found.append(
+            f"{_and(numbers)} {were} copied from {source}: check each is still true and "
+            "save it, or confirm the copied answers, before this goes for approval."
+        )
+    for sheet in sheets:
+        years = _stale_years(case, sheet)
+        if years:
+            found.append(
+                f"Sheet “{sheet.name}” was copied from {sheet.copied_from}, made in "
+                f"another year, and names {_and(years)}: change its row titles to the "
+                "years this request asks about, or confirm they are right."
+            )
+        else:
+            found.append(
+                f"Sheet “{sheet.name}” was copied from {sheet.copied_from}: check its "
+                "answers are still true, or confirm the copied answers."
+            )
+    return found
+
+
+def confirm_copied(case, actor):
+    """An officer has read every copied answer and sheet and says each is still true."""
+    _require(actor, case)
+    decisions, sheets = copied_parts(case)
+    if not decisions and not sheets:
+        raise ResponseError("Nothing here is still only a copy: there is nothing to confirm.")
+    with transaction.atomic():
+        Decision.objects.filter(pk__in=[d.pk for d in decisions]).update(copied_from="")
+        AnswerSheet.objects.filter(pk__in=[s.pk for s in sheets]).update(copied_from="")
+        parts = [f"Q{d.question.number}" for d in decisions] + [f"sheet “{s.name}”" for s in sheets]
+        casework.record(
+            case, actor, "response", f"Copied answers checked as still true: {_and(parts)}"
+        )
 
 
 # Approval is of the words: what the approver saw is kept, and a change after approval

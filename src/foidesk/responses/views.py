@@ -60,6 +60,7 @@ def overview(request, reference):
     seen, changed = None, []
     if case.state == workflow.State.AWAITING_APPROVAL:
         seen, changed = services.changed_since_seen(case, request.user)
+    copied_decisions, copied_sheets = services.copied_parts(case)
     return render(
         request,
         "responses/overview.html",
@@ -80,10 +81,52 @@ def overview(request, reference):
             "versions": sending.versions(case),
             "seen": seen,
             "changed": changed,
+            "copied_decisions": copied_decisions,
+            "copied_sheets": [(sheet, services.years_named(sheet)) for sheet in copied_sheets],
+            "next_steps": _next_steps(request.user, case),
             "letter_formats": [documents.FORMATS[name] for name in ["docx", "pdf", "html"]],
             "answer_formats": [documents.FORMATS[name] for name in documents.ANSWER_FORMATS],
         },
     )
+
+
+# The workflow's steps the response page offers, when they can be taken now.
+RESPONSE_STEPS = ["submit_for_approval", "approve", "return_for_changes", "send_by_email"]
+
+
+def _next_steps(user, case):
+    steps = []
+    for name in RESPONSE_STEPS:
+        action = workflow.find(name)
+        if case.state in action.from_states and user.has_perm(action.permission, case):
+            if not casework.refusal(case, name):
+                steps.append(action)
+    if not any(step.page for step in steps) and user.has_perm(workflow.HANDLE, case):
+        # Where the response cannot be emailed it can still be recorded as sent.
+        recorded = workflow.find("mark_sent")
+        if case.state in recorded.from_states and not casework.refusal(case, "mark_sent"):
+            steps.append(recorded)
+    return steps
+
+
+@permissions.require(permissions.VIEW_STAFF_PAGES)
+def confirm_copied(request, reference):
+    """The officer has read every copied answer and says each is still true."""
+    case = _case(request, reference, edit=True)
+    if request.method != "POST":
+        raise Http404
+    if request.POST.get("checked") != "yes":
+        messages.error(
+            request, "Tick the box to say you have checked every copied answer is still true."
+        )
+    else:
+        try:
+            services.confirm_copied(case, request.user)
+        except REFUSALS as refused:
+            messages.error(request, str(refused))
+        else:
+            messages.success(request, "The copied answers are checked.")
+    return _back(case)
 
 
 @permissions.require(permissions.VIEW_STAFF_PAGES)
@@ -107,7 +150,15 @@ def decision(request, reference, number):
         services.record_decision(case, request.user, number, **answers)
         return f"Q{number} saved."
 
-    return _response_form(request, case, "responses/decision.html", form, save, question=question)
+    return _response_form(
+        request,
+        case,
+        "responses/decision.html",
+        form,
+        save,
+        question=question,
+        contributions=question.contributions.select_related("service_area"),
+    )
 
 
 @permissions.require(permissions.VIEW_STAFF_PAGES)
@@ -190,6 +241,42 @@ def sheet(request, reference, pk=None):
         request,
         "responses/sheet.html",
         {"case": case, "sheet": stored, "grid": grid, "problem": problem},
+    )
+
+
+@permissions.require(permissions.VIEW_STAFF_PAGES)
+def sheet_shape(request, reference, pk):
+    """Change a sheet's name, column headings and row titles."""
+    case = _case(request, reference, edit=True)
+    stored = get_object_or_404(case.answer_sheets, pk=pk)
+    form = forms.SheetForm(
+        posted(request),
+        initial={
+            "name": stored.name,
+            "columns": "\n".join(stored.columns),
+            "rows": "\n".join(stored.rows),
+        },
+    )
+
+    def save(answers):
+        services.reshape_sheet(
+            case,
+            request.user,
+            stored,
+            name=answers["name"],
+            columns=form.lines(answers["columns"]),
+            rows=form.lines(answers["rows"]),
+        )
+        return f"Sheet “{answers['name']}” saved."
+
+    return form_page(
+        request,
+        "responses/sheet_shape.html",
+        form,
+        save,
+        done=reverse("responses:sheet", kwargs={"reference": case.reference, "pk": stored.pk}),
+        refusals=REFUSALS,
+        context={"case": case, "sheet": stored},
     )
 
 
