@@ -22,6 +22,7 @@ from foidesk.law.refusals import (
     ResponseFacts,
     outcome,
     problems,
+    public_interest_deferred,
 )
 from foidesk.law.regimes import Regime
 
@@ -45,4 +46,5 @@ __all__ = [
     "for_regime",
     "outcome",
     "problems",
+    "public_interest_deferred",
 ]
