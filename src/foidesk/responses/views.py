@@ -69,7 +69,7 @@ def overview(request, reference):
             "uses": case.exemption_uses.all(),
             "catalogue": catalogue,
             "sheets": case.answer_sheets.all(),
-            "problems": services.problems(case),
+            "problems": services.before_approval(case),
             "outcome": services.outcome_label(case),
             "letter": composed,
             "letter_problem": problem,
