@@ -355,3 +355,8 @@ def test_a_block_that_cannot_be_written_is_shown_on_the_response_page(client, ca
     problems = response.content.decode().split('id="problems">', 1)[1].split("</ul>", 1)[0]
     assert "The block “The answer to each question” cannot be used" in problems
     assert "the letter cannot be written or checked" in problems
+    download = client.get(url(case, "letter.pdf"), follow=True)
+    assert download.redirect_chain == [(url(case), 302)]
+    assert "The letter cannot be written: The block “The answer to each question”" in (
+        download.content.decode()
+    )

@@ -7,8 +7,7 @@ may their wording leave a letter without what the law requires of it: ``wording_
 writes made-up refusals with it and asks foidesk.law.
 """
 
-import dataclasses
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from pathlib import Path
 
@@ -277,4 +276,4 @@ def wording_problems(key, text, texts):
 
 def _sample_problems(sample, texts):
     written = compose(sample.context, texts)
-    return law.problems(dataclasses.replace(sample.facts, letter=written.text))
+    return law.problems(replace(sample.facts, letter=written.text))

@@ -262,7 +262,11 @@ def download_letter(request, reference, extension):
     case = _case(request, reference)
     if extension not in LETTER_FORMATS:
         raise Http404
-    body = services.render_letter(case, extension)
+    try:
+        body = services.render_letter(case, extension)
+    except letter.LetterError as failed:
+        messages.error(request, f"The letter cannot be written: {failed}")
+        return _back(case)
     content_type, suffix = LETTER_FORMATS[extension]
     return _attachment(body, content_type, f"{case.reference}-response.{suffix}")
 
