@@ -1,6 +1,7 @@
 """What a response must say (LAW.md section 6) and its outcome (LAW.md section 7).
 
-The reference letter (Barnet ref 5973764) is the valid case; each rule is then broken alone.
+The reference letter (Barnet ref 5973764) is the valid case; each rule is then broken alone,
+in the decisions or in the letter's words.
 """
 
 import dataclasses
@@ -15,11 +16,13 @@ from foidesk.law import (
     QuestionDecision,
     ResponseFacts,
     catalogue,
+    exemption,
     outcome,
     problems,
 )
 from foidesk.law.refusals import DECISIONS, HELD, OUTCOMES
 
+KNOWN = {e.key for e in catalogue()}
 OPEN_BARNET_CSG = "https://open.barnet.gov.uk/dataset/customer-and-support-group-csg-contract"
 
 LETTER_PUBLIC_INTEREST = PublicInterestTest(
@@ -38,6 +41,92 @@ LETTER_PUBLIC_INTEREST = PublicInterestTest(
         "exemption outweighs the public interest in disclosing the information."
     ),
 )
+
+# The reference letter's words, with the exemption cited as foidesk's letter cites it: Barnet
+# wrote "Section 43 (Prejudicial to commercial interests) subsection 2", and the check reads
+# a citation, not a description of one.
+BARNET_BODY = """Our ref: 5973764
+
+Thank you for your request received on 17 January 2020, for the following information:
+
+> Q1. Which IT systems are used in the department specifically to provide core case
+management systems?
+
+We have processed this request under the Freedom of Information Act 2000.
+
+RESPONSE
+
+I can confirm that London Borough of Barnet holds the information you requested.
+
+Adults- Mosaic is the case management system and is also used for electronic document
+storage. The supplier is Servelec HSE. We currently have around 415 system users.
+
+We have a 10 year contract for Mosaic which runs until 2023 We are withholding spend details
+as this information is commercially sensitive.
+
+We consider that the qualified exemption set out in section 43(2) (Prejudicial to commercial
+interests) applies to the information requested. Therefore, we have decided to withhold the
+information.
+
+In applying this exemption, we have had to balance the public interest in withholding the
+information against the interest in favour of disclosure.
+
+Factors in favour of disclosure
+
+- Transparency
+- Legitimate public interest in understanding how public money is spent.
+
+Factors in favour of withholding
+
+- Necessity for the council to be able to negotiate the best deal with public money
+- Disclosing individually negotiated contract prices would be likely to harm the commercial
+interests of the council and its contractors in a competitive market place and future
+competitive procurement
+
+In all the circumstances of the case, the public interest in maintaining the exemption
+outweighs the public interest in disclosing the information.
+
+Family Services use LiquidLogic with 350 users. This is provided as part of the Capita
+contract details of which can be found at:
+
+https://open.barnet.gov.uk/dataset/customer-and-support-group-csg-contract
+
+Further information
+
+If you are interested in the data that the council holds you may wish to visit Open Barnet,
+the council's data portal: http://open.barnet.gov.uk/
+
+Advice and Assistance : Direct Marketing
+
+If you are a company that intends to use the names and contact details of council officers
+(or other officers) provided in this response for direct marketing, you need to be registered
+with the Information Commissioner to process personal data for this purpose.
+"""
+
+RIGHTS = """Your rights
+
+If you are unhappy with the way your request for information has been handled, you can
+request a review within the next 40 working days by writing to the Information Management
+Team at: foi@barnet.gov.uk <mailto:foi@barnet.gov.uk>.
+
+If, having exhausted our review procedure, you remain dissatisfied with the handling of your
+request or complaint, you will have a right to appeal to the Information Commissioner at: The
+Information Commissioner's Office, Wycliffe House, Water Lane, Wilmslow, Cheshire, SK9 5AF.
+There is no charge for making an appeal.
+"""
+
+SCOTTISH_RIGHTS = """Your rights
+
+If you are unhappy with the way your request for information has been handled, you can ask
+us to review our response within 40 working days by writing to the Information Management
+Team.
+
+If you remain dissatisfied after our review, you can appeal to the Scottish Information
+Commissioner within six months: Scottish Information Commissioner, Kinburn Castle,
+Doubledykes Road, St Andrews, Fife, KY16 9DS.
+"""
+
+SCOTTISH = ("foisa", "eisr", "foisa-review", "eisr-review")
 
 LETTER = ResponseFacts(
     regime="foi",
@@ -78,7 +167,7 @@ LETTER = ResponseFacts(
     ),
     advice_and_assistance="If you are interested in the data that the council holds you may "
     "wish to visit Open Barnet, the council's data portal: http://open.barnet.gov.uk/",
-    rights_included=True,
+    letter=BARNET_BODY + "\n" + RIGHTS,
 )
 
 
@@ -89,9 +178,57 @@ def with_question(facts, number, **changes):
     return dataclasses.replace(facts, questions=questions)
 
 
-def only(*questions, **changes):
-    facts = ResponseFacts(regime="foi", questions=questions, rights_included=True)
-    return dataclasses.replace(facts, **changes)
+def letter_for(facts, rights=True):
+    """A letter that states everything ``facts`` decide, in the words of foidesk's letter."""
+    parts = ["Thank you for your request.", "RESPONSE"]
+    for question in facts.questions:
+        parts.append(f"Q{question.number}. {question.answer}")
+        if question.published_at:
+            parts.append(f"This information is already published, at {question.published_at}.")
+        for key in question.exemptions:
+            if key in KNOWN:
+                cited = exemption(key)
+                parts.append(
+                    f"{cited.title}\n\nWe consider that the "
+                    f"{cited.kind} exemption set out in {cited.citation} applies to "
+                    f"Q{question.number}."
+                )
+        test = question.public_interest
+        if test:
+            parts += ["Factors in favour of disclosure", *(f"- {f}" for f in test.for_disclosure)]
+            parts += ["Factors in favour of withholding", *(f"- {f}" for f in test.for_withholding)]
+            parts.append(test.conclusion)
+    if facts.estimated_date:
+        parts.append(
+            "We have not yet reached a decision on the public interest; we expect to do so by "
+            f"{facts.estimated_date.day} {facts.estimated_date:%B %Y}."
+        )
+    if facts.advice_and_assistance:
+        parts += ["Advice and assistance", facts.advice_and_assistance]
+    if rights:
+        parts.append(SCOTTISH_RIGHTS if facts.regime in SCOTTISH else RIGHTS)
+    return "\n\n".join(parts)
+
+
+def only(*questions, rights=True, **changes):
+    """A response of ``questions`` whose letter says all they decide (and the rights)."""
+    facts = dataclasses.replace(ResponseFacts(regime="foi", questions=questions), **changes)
+    if "letter" in changes:
+        return facts
+    return dataclasses.replace(facts, letter=letter_for(facts, rights=rights))
+
+
+def without(facts, *words):
+    """``facts`` with each of ``words`` taken out of its letter."""
+    for taken in words:
+        facts = reworded(facts, taken, "")
+    return facts
+
+
+def reworded(facts, old, new):
+    """``facts`` with ``old`` (which its letter must have) written as ``new`` in the letter."""
+    assert old in facts.letter
+    return dataclasses.replace(facts, letter=facts.letter.replace(old, new))
 
 
 def q(number=1, held="yes", decision="released", answer="The answer.", **rest):
@@ -204,8 +341,35 @@ def test_a_cost_refusal_needs_advice_on_narrowing():
         "Q1, Q2: section 12(1) is relied on without advice and assistance: say how the "
         "request could be narrowed to come within the cost limit (FOIA s.16)"
     ]
-    advised = dataclasses.replace(facts, advice_and_assistance="Ask for one year only.")
+    advised = only(*facts.questions, advice_and_assistance="Ask for one year only.")
     assert problems(advised) == []
+
+
+def test_the_advice_recorded_is_given_in_the_letter():
+    """FOIA s.16: the advice helps only if the requester reads it, so the letter gives it."""
+    advice = "You could ask for the **spend of one year**, which we could answer within the limit."
+    facts = only(withheld_under("foia-12-1"), advice_and_assistance=advice)
+    assert problems(without(facts, "**spend of one year**")) == [
+        "Q1: section 12(1) is relied on, but the letter does not give the advice and "
+        "assistance recorded: give it in the letter (FOIA s.16)"
+    ]
+    # The letter's markup is not the advice's words: bold, capitals and line breaks differ.
+    rendered = reworded(
+        facts,
+        advice,
+        "YOU COULD ASK FOR THE SPEND OF\nONE YEAR, which we could answer within the limit.",
+    )
+    assert problems(rendered) == []
+
+
+def test_advice_under_regulation_9_is_given_in_the_letter():
+    """EIR reg 9 and reg 12(4)(c): the letter helps the requester to say what they want."""
+    facts = only(withheld_under("eir-12-4-c"), regime="eir", advice_and_assistance="Name a site.")
+    [problem] = problems(without(facts, "Name a site."))
+    assert problem.endswith(
+        "the letter does not give the advice and assistance recorded: give "
+        "it in the letter (EIR reg 9)"
+    )
 
 
 def test_a_foisa_cost_refusal_needs_advice_under_section_15():
@@ -236,8 +400,36 @@ def test_a_public_interest_extension_needs_an_estimated_date():
         "The response applies a public interest extension without an estimated date: give "
         "the date by which a decision is expected (FOIA s.17(2))"
     ]
-    dated = dataclasses.replace(notice, estimated_date=date(2020, 3, 13))
+    dated = only(*notice.questions, extension_applied=True, estimated_date=date(2020, 3, 13))
     assert problems(dated) == []
+
+
+def test_the_extension_notice_gives_the_estimated_date_in_the_letter():
+    """FOIA s.17(2): the notice itself says by when a decision is expected."""
+    notice = only(
+        withheld_under("foia-43-2", public_interest=None),
+        extension_applied=True,
+        estimated_date=date(2020, 3, 13),
+    )
+    assert "we expect to do so by 13 March 2020" in notice.letter
+    assert problems(without(notice, "13 March 2020")) == [
+        "The response applies a public interest extension, but the letter does not give the "
+        "estimated date, 13 March 2020: say that a decision is expected by then (FOIA s.17(2))"
+    ]
+    for written in ["13th March 2020", "13/03/2020", "13 MARCH 2020"]:
+        assert problems(reworded(notice, "13 March 2020", written)) == [], written
+    assert len(problems(reworded(notice, "13 March 2020", "3 March 2020"))) == 1
+
+
+def test_the_extension_notice_need_not_give_the_test_it_has_not_finished():
+    """FOIA s.17(2) and (3): the factors and conclusion belong to the later response."""
+    test = LETTER_PUBLIC_INTEREST
+    notice = only(
+        withheld_under("foia-43-2", public_interest=test),
+        extension_applied=True,
+        estimated_date=date(2020, 3, 13),
+    )
+    assert problems(without(notice, test.conclusion, *test.for_disclosure)) == []
 
 
 def test_a_public_interest_extension_needs_a_qualified_exemption():
@@ -272,18 +464,76 @@ def test_an_eir_extension_is_fixed_at_40_working_days_so_needs_no_date():
 
 def test_every_refusal_gives_review_and_ico_rights():
     """LAW.md sections 4 and 6; FOIA s.17(7): internal review procedure and s.50 right."""
-    facts = dataclasses.replace(LETTER, rights_included=False)
+    facts = only(withheld_under("foia-43-2"), rights=False)
     assert problems(facts) == [
-        "Q3: the response refuses information but does not give the requester's rights: add "
-        "the internal review procedure and the right to complain to the Information "
-        "Commissioner (FOIA s.17(7))"
+        "Q1: the response refuses information but the letter does not give the requester's "
+        "rights: add the internal review procedure and the right to complain to the "
+        "Information Commissioner (FOIA s.17(7))"
     ]
+
+
+def test_naming_the_commissioner_is_not_offering_a_review():
+    """FOIA s.17(7)(a): the reference letter's direct marketing paragraph names the
+    Information Commissioner, but only its rights paragraphs offer a review."""
+    facts = dataclasses.replace(LETTER, letter=BARNET_BODY)
+    assert problems(facts) == [
+        "Q3: the response refuses information but the letter does not mention a review: add "
+        "the internal review procedure (FOIA s.17(7))"
+    ]
+
+
+def test_offering_a_review_is_not_naming_the_commissioner():
+    """FOIA s.17(7)(b): the notice gives the right to apply to the Commissioner (s.50)."""
+    facts = only(withheld_under("foia-43-2"), rights=False)
+    facts = dataclasses.replace(facts, letter=facts.letter + "\n\nYou can ask for a Review.")
+    assert problems(facts) == [
+        "Q1: the response refuses information but the letter does not name the Information "
+        "Commissioner: add the right to complain to the Information Commissioner "
+        "(FOIA s.17(7))"
+    ]
+
+
+def test_the_information_commission_is_the_commissioner_by_its_new_name():
+    """FOIA s.17(7)(b); the Data (Use and Access) Act 2025 ss.117-119 rename the regulator,
+    from a day not yet appointed, so a letter may name either."""
+    renamed = reworded(LETTER, "Information Commissioner", "Information Commission")
+    assert "Commissioner" not in renamed.letter
+    assert problems(renamed) == []
+
+
+def test_a_scottish_refusal_names_the_scottish_information_commissioner():
+    """FOISA s.19(b) and EISR reg 13(e): the applicant applies to the Scottish Information
+    Commissioner (FOISA s.47), whom "the Information Commissioner" alone does not name."""
+    foisa = only(withheld_under("foisa-33-1-b"), regime="foisa")
+    assert problems(foisa) == []
+    english = reworded(foisa, SCOTTISH_RIGHTS, RIGHTS)
+    assert problems(english) == [
+        "Q1: the response refuses information but the letter does not name the Scottish "
+        "Information Commissioner: add the right to apply to the Scottish Information "
+        "Commissioner (FOISA s.19)"
+    ]
+    eisr = only(withheld_under("eisr-10-5-e"), regime="eisr")
+    [problem] = problems(reworded(eisr, SCOTTISH_RIGHTS, RIGHTS))
+    assert problem.endswith("Scottish Information Commissioner (EISR reg 13(e))")
+
+
+def test_an_english_refusal_does_not_send_the_requester_to_scotland():
+    """FOIA s.17(7)(b) and s.50: the Scottish Information Commissioner hears no FOIA case."""
+    facts = only(withheld_under("foia-43-2"), rights=False)
+    facts = dataclasses.replace(facts, letter=facts.letter + "\n\n" + SCOTTISH_RIGHTS)
+    [problem] = problems(facts)
+    assert problem.startswith(
+        "Q1: the response refuses information but the letter does not "
+        "name the Information Commissioner"
+    )
 
 
 def test_a_response_that_refuses_nothing_need_not_give_rights():
     """FOIA s.17(7) applies to refusal notices only."""
     facts = only(q(), q(2, held="no", decision="not_held", answer="This is not held."))
-    assert problems(dataclasses.replace(facts, rights_included=False)) == []
+    assert (
+        problems(dataclasses.replace(facts, letter="Q1. The answer. Q2. This is not held.")) == []
+    )
 
 
 @pytest.mark.parametrize(
@@ -291,26 +541,32 @@ def test_a_response_that_refuses_nothing_need_not_give_rights():
     [
         ("eir", "eir-12-5-e", "EIR reg 14(5)"),
         ("foisa", "foisa-33-1-b", "FOISA s.19"),
-        ("eisr", "eisr-10-5-e", "EISR reg 13"),
+        ("eisr", "eisr-10-5-e", "EISR reg 13(e)"),
         ("review", "foia-43-2", "FOIA s.17(7)"),
     ],
 )
 def test_rights_in_every_regime(regime, key, source):
-    """LAW.md section 4; EIR reg 14(5), FOISA s.19, EISR reg 13."""
-    facts = only(withheld_under(key), regime=regime, rights_included=False)
+    """LAW.md section 4; EIR reg 14(5), FOISA s.19, EISR reg 13(e)."""
+    facts = only(withheld_under(key), regime=regime, rights=False)
     [problem] = problems(facts)
     assert problem.startswith("Q1: the response refuses information")
     assert problem.endswith(f"({source})")
+    assert problems(only(withheld_under(key), regime=regime)) == []
 
 
 def test_procedural_refusals_and_ncnd_need_rights_too():
     """FOIA s.17(5) and s.17(7): a s.12 or s.14 notice is a refusal notice."""
     facts = only(
         withheld_under("foia-14-1"),
-        q(2, decision="ncnd", answer="", exemptions=("foia-31-1",)),
-        rights_included=False,
+        q(
+            2,
+            decision="ncnd",
+            answer="",
+            exemptions=("foia-31-1",),
+            public_interest=LETTER_PUBLIC_INTEREST,
+        ),
+        rights=False,
     )
-    facts = with_question(facts, 2, public_interest=LETTER_PUBLIC_INTEREST)
     [problem] = problems(facts)
     assert problem.startswith("Q1, Q2: the response refuses information")
 
@@ -320,12 +576,117 @@ def test_not_held_under_the_eir_and_foisa_is_a_refusal():
     eir = only(
         q(held="no", decision="not_held", answer="We do not hold it.", exemptions=("eir-12-4-a",)),
         regime="eir",
-        rights_included=False,
+        rights=False,
     )
     assert problems(eir)[0].endswith("(EIR reg 14(5))")
-    foisa = dataclasses.replace(eir, regime="foisa")
-    foisa = with_question(foisa, 1, exemptions=())
+    foisa = only(
+        q(held="no", decision="not_held", answer="We do not hold it."), regime="foisa", rights=False
+    )
     assert problems(foisa)[0].endswith("(FOISA s.19)")
+
+
+# (e) continued: the letter names what it relies on and gives the test ------------------------
+
+
+def test_the_letter_names_each_exemption_relied_on():
+    """FOIA s.17(1)(b): the notice specifies the exemption in question."""
+    facts = without(LETTER, "section 43(2)")
+    assert problems(facts) == [
+        "Q3: section 43(2) is relied on, but the letter does not name it: say in the letter "
+        "that section 43(2) applies (FOIA s.17(1)(b))"
+    ]
+
+
+@pytest.mark.parametrize(
+    "written",
+    [
+        "SECTION 43(2)",
+        "Section 43 (2)",
+        "section\n43(2)",
+        "**section 43(2)**",
+        "section 43(2) <https://www.legislation.gov.uk/ukpga/2000/36/section/43>",
+    ],
+)
+def test_a_citation_is_read_whatever_its_case_spacing_or_markup(written):
+    """FOIA s.17(1)(b): the citation is the same however the letter set it out."""
+    assert problems(reworded(LETTER, "section 43(2)", written)) == []
+
+
+@pytest.mark.parametrize("written", ["section 43", "section 43(1)", "s.43(2)", "section 143(2)"])
+def test_a_citation_is_not_another(written):
+    """FOIA s.17(1)(b): the exemption in question, not a neighbour of it."""
+    [problem] = problems(reworded(LETTER, "section 43(2)", written))
+    assert problem.endswith("(FOIA s.17(1)(b))")
+
+
+def test_section_22_is_not_named_by_section_22a():
+    """FOIA s.17(1)(b): section 22A (research) is a different exemption from section 22."""
+    facts = only(withheld_under("foia-22-1"))
+    [problem] = problems(reworded(facts, "section 22(1)", "section 22A(1)"))
+    assert problem.startswith("Q1: section 22(1) is relied on, but the letter does not name it")
+
+
+@pytest.mark.parametrize(
+    ("regime", "key", "source"),
+    [
+        ("eir", "eir-12-5-e", "EIR reg 14(3)(a)"),
+        ("foisa", "foisa-33-1-b", "FOISA s.16(1)(c)"),
+        ("eisr", "eisr-10-5-e", "EISR reg 13(b)"),
+    ],
+)
+def test_every_regime_names_what_it_relies_on(regime, key, source):
+    """EIR reg 14(3)(a), FOISA s.16(1)(c), EISR reg 13(b): the exception or exemption relied
+    on is given."""
+    facts = only(withheld_under(key), regime=regime)
+    [problem] = problems(without(facts, exemption(key).citation))
+    assert problem == (
+        f"Q1: {exemption(key).citation} is relied on, but the letter does not name it: say in "
+        f"the letter that {exemption(key).citation} applies ({source})"
+    )
+
+
+def test_the_letter_gives_the_public_interest_test_as_recorded():
+    """FOIA s.17(3): the notice states the reasons for the public interest decision, so each
+    factor both ways and the conclusion appear in it."""
+    facts = without(
+        LETTER, "- Transparency", "outweighs the public interest in disclosing the information."
+    )
+    assert problems(facts) == [
+        "Q3: the letter leaves out the factor for disclosure 'Transparency' and the conclusion "
+        "of the public interest test for section 43(2): give the whole test in the letter "
+        "(FOIA s.17(3))"
+    ]
+
+
+def test_a_long_factor_left_out_is_quoted_short():
+    """FOIA s.17(3): the officer can tell which factor is missing without the whole of it."""
+    first_line = (
+        "- Disclosing individually negotiated contract prices would be likely to harm the "
+        "commercial"
+    )
+    [problem] = problems(without(LETTER, first_line))
+    assert problem == (
+        "Q3: the letter leaves out the factor for withholding 'Disclosing individually "
+        "negotiated contract prices would be…' of the public interest test for section "
+        "43(2): give the whole test in the letter (FOIA s.17(3))"
+    )
+
+
+def test_the_eir_test_in_the_letter_is_weighed_with_the_presumption():
+    """EIR reg 14(3)(b) with reg 12(2): the matters considered, with the presumption."""
+    facts = only(withheld_under("eir-12-5-e"), regime="eir")
+    [problem] = problems(without(facts, "- Transparency"))
+    assert problem == (
+        "Q1: the letter leaves out the factor for disclosure 'Transparency' of the public "
+        "interest test for regulation 12(5)(e): give the whole test in the letter "
+        "(EIR reg 12(1)(b), 12(2) and 14(3)(b))"
+    )
+
+
+def test_an_absolute_exemption_has_no_test_to_give():
+    """FOIA s.2(3) and s.17(3): only a qualified exemption's notice gives the test."""
+    facts = only(withheld_under("foia-41-1", public_interest=LETTER_PUBLIC_INTEREST))
+    assert problems(without(facts, "- Transparency")) == []
 
 
 # (f) Not held -------------------------------------------------------------------------------
@@ -425,14 +786,19 @@ def test_a_scottish_exemption_on_a_foia_request():
 
 def test_ncnd_needs_an_exemption_that_allows_it():
     """LAW.md section 5: s.43(3) covers s.43(2) only; FOIA s.1(1)(a), s.17(1)."""
-    facts = only(q(decision="ncnd", answer="", exemptions=("foia-43-1",)))
-    facts = with_question(facts, 1, public_interest=LETTER_PUBLIC_INTEREST)
+    ncnd = q(
+        decision="ncnd",
+        answer="",
+        exemptions=("foia-43-1",),
+        public_interest=LETTER_PUBLIC_INTEREST,
+    )
+    facts = only(ncnd)
     assert problems(facts) == [
         "Q1: neither confirming nor denying needs an exemption that allows it, such as "
         "section 43(2) with section 43(3): cite one, or say whether the information is held "
         "(FOIA s.1(1)(a) and s.17(1))"
     ]
-    allowed = with_question(facts, 1, exemptions=("foia-43-2",))
+    allowed = only(dataclasses.replace(ncnd, exemptions=("foia-43-2",)))
     assert problems(allowed) == []
 
 
@@ -460,6 +826,19 @@ def test_published_says_where():
         "Q4: the answer points to information already published without saying where: give "
         "the link or the place it is published (FOIA s.21)"
     ]
+
+
+def test_the_letter_gives_the_link_to_what_is_published():
+    """FOIA s.21 pattern (LAW.md section 6): the reference letter gives the link itself."""
+    facts = without(LETTER, OPEN_BARNET_CSG)
+    assert problems(facts) == [
+        "Q4: the letter does not say where the information is published: give "
+        "'https://open.barnet.gov.uk/dataset/customer-and-support-group-csg-contract' in the "
+        "letter (FOIA s.21)"
+    ]
+    # A link rendered as words with its address, as the letter's plain text gives one.
+    linked = reworded(LETTER, OPEN_BARNET_CSG, f"the CSG contract <{OPEN_BARNET_CSG}>")
+    assert problems(linked) == []
 
 
 def test_section_21_says_where_whatever_the_decision():
@@ -542,15 +921,14 @@ def test_a_regime_without_refusal_rules(regime):
 
 def test_every_problem_at_once():
     """LAW.md section 6: the officer sees everything to fix, not one thing at a time."""
-    facts = dataclasses.replace(
-        with_question(LETTER, 3, public_interest=None),
-        rights_included=False,
+    facts = without(
+        with_question(LETTER, 3, public_interest=None), "section 43(2)", RIGHTS, "- Transparency"
     )
     facts = with_question(facts, 4, published_at="")
     found = problems(facts)
-    assert [problem.split(":")[0] for problem in found] == ["Q3", "Q4", "Q3"]
-    sources = ("(FOIA s.17(3))", "(FOIA s.21)", "(FOIA s.17(7))")
-    assert all(map(str.endswith, found, sources))
+    assert [problem.split(":")[0] for problem in found] == ["Q3", "Q4", "Q3", "Q3"]
+    sources = ("(FOIA s.17(3))", "(FOIA s.21)", "(FOIA s.17(1)(b))", "(FOIA s.17(7))")
+    assert list(map(str.endswith, found, sources)) == [True] * 4
 
 
 # Outcome ------------------------------------------------------------------------------------
@@ -642,7 +1020,7 @@ FACTS = st.builds(
     regime=REGIMES,
     questions=st.lists(QUESTIONS, max_size=5).map(tuple),
     advice_and_assistance=TEXT,
-    rights_included=st.booleans(),
+    letter=TEXT,
     extension_applied=st.booleans(),
     estimated_date=st.none() | st.dates(),
 )

@@ -3,17 +3,20 @@
 The reference letter (shared/reference, Barnet ref 5973764) is the golden text.
 """
 
+import dataclasses
 import io
 import zipfile
+from datetime import UTC, date, datetime
 
 import pytest
 from docx import Document
 from openpyxl import load_workbook
 from pypdf import PdfReader
 
-from foidesk import demo
+from foidesk import demo, law
+from foidesk.casework import services as casework
 from foidesk.casework.models import Request
-from foidesk.responses import documents, markup, services, tables
+from foidesk.responses import documents, letter, markup, services, tables
 from foidesk.responses.models import ExemptionUse, LetterBlock
 
 pytestmark = pytest.mark.django_db
@@ -150,13 +153,31 @@ def test_a_qualified_exemption_without_its_public_interest_test_cannot_be_approv
     assert "s.17(3)" in missing[0]
 
 
-def test_an_administrators_wording_replaces_a_block(barnet):
+def test_an_administrators_wording_replaces_a_block_and_the_law_reads_it(barnet):
+    """FOIA s.17(7): rights worded away by an administrator are missing from the letter the
+    requester gets, so the refusal is no longer complete."""
     LetterBlock.objects.create(
         key="rights", text="### Your rights\n\nWrite to **us** within 40 working days."
     )
     text = services.compose_letter(barnet).text
     assert "Write to us within 40 working days." in text
     assert "Wycliffe House" not in text
+    assert services.problems(barnet) == [
+        "Q3: the response refuses information but the letter does not mention a review: add "
+        "the internal review procedure (FOIA s.17(7))"
+    ]
+
+
+def test_the_public_interest_test_worded_away_is_missing(barnet):
+    """FOIA s.17(3): the test recorded on the case must reach the letter."""
+    shipped = letter.default_text("exemption")
+    LetterBlock.objects.create(key="exemption", text=shipped.split("{% if use.public_interest")[0])
+    [problem] = services.problems(barnet)
+    assert problem.startswith("Q3: the letter leaves out the factor for disclosure 'Transparency'")
+    assert problem.endswith(
+        "of the public interest test for section 43(2): give the whole test "
+        "in the letter (FOIA s.17(3))"
+    )
 
 
 def test_a_broken_block_is_named_not_a_crash(barnet):
@@ -165,6 +186,137 @@ def test_a_broken_block_is_named_not_a_crash(barnet):
     LetterBlock.objects.create(key="answers", text="{% for q in questions %}{{ q.missing_thing }}")
     with pytest.raises(LetterError, match="The block “The answer to each question” cannot be used"):
         services.compose_letter(barnet)
+    [problem] = services.problems(barnet)
+    assert problem.startswith("The block “The answer to each question” cannot be used: ")
+    assert problem.endswith(
+        "Until an administrator corrects it, the letter cannot be written or checked."
+    )
+    assert services.outcome(barnet) == "partially_withheld"
+
+
+@pytest.fixture
+def weighing(authority, officer):
+    """A FOIA request whose public interest test takes longer: Q1 withheld under s.43(2)."""
+    case = casework.log_request(
+        officer,
+        regime="foi",
+        received_at=datetime(2020, 1, 17, 10, tzinfo=UTC),
+        subject="Contract prices",
+        body="1. What did the systems cost?\n2. Who supplies them?",
+        requester={"name": "Sam Requester", "email": "sam@example.com"},
+    )
+    for action in ["start", "draft"]:
+        casework.take_action(case, officer, action)
+    services.record_decision(
+        case,
+        officer,
+        1,
+        held="yes",
+        outcome="withheld",
+        answer="",
+        exemptions=["foia-43-2"],
+        published_at="",
+    )
+    services.record_decision(
+        case,
+        officer,
+        2,
+        held="yes",
+        outcome="released",
+        answer="Servelec HSE.",
+        exemptions=[],
+        published_at="",
+    )
+    services.update_response(case, officer, estimated_date=date(2020, 3, 13))
+    return case
+
+
+NOT_YET = (
+    "We have not yet reached a decision on the public interest; we expect to do so by "
+    "13 March 2020."
+)
+
+
+def test_the_extension_notice_gives_the_estimated_date(weighing, officer):
+    """FOIA s.17(2): the notice says the test is not finished and by when it will be."""
+    casework.take_action(
+        weighing, officer, "extend", on=date(2020, 2, 10), note="Weighing the public interest"
+    )
+    text = services.compose_letter(weighing).text
+    assert NOT_YET in text
+    assert "Factors in favour of disclosure" not in text
+    assert services.problems(weighing) == []
+
+
+def test_without_an_extension_the_letter_gives_no_estimated_date(weighing):
+    """FOIA s.17(2) and (3): a response that takes no extension gives the test itself."""
+    assert NOT_YET not in services.compose_letter(weighing).text
+    [problem] = services.problems(weighing)
+    assert problem.startswith("Q1: section 43(2) is subject to the public interest test")
+
+
+def test_an_exemption_block_that_drops_the_date_leaves_the_notice_incomplete(weighing, officer):
+    """FOIA s.17(2): the estimated date is looked for in the letter itself."""
+    casework.take_action(
+        weighing, officer, "extend", on=date(2020, 2, 10), note="Weighing the public interest"
+    )
+    LetterBlock.objects.create(key="exemption", text="### {{ use.heading }}\n\n{{ use.wording }}")
+    assert services.problems(weighing) == [
+        "The response applies a public interest extension, but the letter does not give the "
+        "estimated date, 13 March 2020: say that a decision is expected by then (FOIA s.17(2))"
+    ]
+
+
+# The made-up responses an administrator's wording is checked on.
+
+
+def defaults():
+    return {key: letter.default_text(key) for key in letter.BLOCK_KEYS}
+
+
+@pytest.mark.parametrize("sample", letter.samples(), ids=lambda sample: sample.name)
+def test_each_made_up_response_says_everything_with_the_shipped_wording(sample):
+    """FOIA s.16, s.17(1)-(3), (7); FOISA s.16, s.19: the samples are complete as foidesk
+    words them, so whatever the law finds in them with other wording is that wording's."""
+    written = letter.compose(sample.context, defaults())
+    assert law.problems(dataclasses.replace(sample.facts, letter=written.text)) == []
+
+
+def test_the_samples_ask_for_every_part_of_the_letter_the_law_checks():
+    """FOIA s.16, s.17(2), s.17(3), s.17(7), FOISA s.19 and the s.21 pattern: a sample that
+    needs each, so that no block can drop it unnoticed."""
+    facts = [sample.facts for sample in letter.samples()]
+    assert {f.regime for f in facts} == {"foi", "foisa"}
+    assert any(f.extension_applied and f.estimated_date for f in facts)
+    decided = [q for f in facts for q in f.questions]
+    assert any(q.public_interest for q in decided)
+    assert any(q.decision == "published" and q.published_at for q in decided)
+    assert any("foia-12-1" in q.exemptions for q in decided)
+
+
+def test_wording_problems_names_the_sample_and_the_law():
+    """FOIA s.17(7)(b) and FOISA s.19(b): a review offered, but no regulator named."""
+    found = letter.wording_problems("rights", "### Your rights\n\nAsk us for a review.", defaults())
+    assert found == [
+        "This wording would leave a refusal under FOIA incomplete, as the made-up response "
+        "shows: Q2: the response refuses information but the letter does not name the "
+        "Information Commissioner: add the right to complain to the Information Commissioner "
+        "(FOIA s.17(7))",
+        "This wording would leave a refusal under FOISA incomplete, as the made-up response "
+        "shows: Q2: the response refuses information but the letter does not name the "
+        "Scottish Information Commissioner: add the right to apply to the Scottish "
+        "Information Commissioner (FOISA s.19)",
+    ]
+
+
+def test_the_information_commission_may_be_named_in_the_rights():
+    """FOIA s.17(7)(b); the Data (Use and Access) Act 2025 ss.117-119 rename the regulator."""
+    renamed = letter.default_text("rights").replace(
+        "appeal to the Information Commissioner at: The Information Commissioner's Office",
+        "appeal to the Information Commission",
+    )
+    assert "Commissioner's Office" not in renamed
+    assert letter.wording_problems("rights", renamed, defaults()) == []
 
 
 def test_a_block_cannot_reach_python(barnet):

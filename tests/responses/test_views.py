@@ -10,7 +10,9 @@ from openpyxl import load_workbook
 from foidesk import demo
 from foidesk.accounts.roles import Role
 from foidesk.casework import services as casework
+from foidesk.casework import workflow
 from foidesk.casework.models import Request, ServiceArea
+from foidesk.responses import services as responses
 from foidesk.responses.models import Decision, ExemptionUse
 
 pytestmark = pytest.mark.django_db
@@ -254,3 +256,120 @@ def test_starting_from_a_previous_answer_copies_it_marked_to_check(case, officer
     )
     assert responses.decisions_of(new)[0].copied_from == ""
     assert new.timeline.filter(description__contains="check each part is still true").exists()
+
+
+@pytest.fixture
+def copied(officer):
+    """A new request about the same systems, its response started from Barnet's 5973764."""
+    from foidesk.responses import services as responses
+
+    demo.load("pw", generated=0)
+    new = casework.log_request(
+        officer,
+        regime="foi",
+        received_at=datetime(2024, 3, 1, tzinfo=UTC),
+        subject="Social care systems",
+        body="Q1. Which systems?\nQ2. How many users?\nQ3. What did they cost?",
+        requester={"name": "Another Person", "email": "another@example.com"},
+    )
+    for action in ["start", "draft"]:
+        casework.take_action(new, officer, action)
+    responses.copy_from(new, Request.objects.get(reference="5973764"), officer)
+    return new
+
+
+def save_as_it_is(case, officer, number):
+    """An officer opens the decision, finds it still true, and saves it."""
+    from foidesk.responses import services as responses
+
+    decision = next(d for d in responses.decisions_of(case) if d.question.number == number)
+    responses.record_decision(
+        case,
+        officer,
+        number,
+        held=decision.held,
+        outcome=decision.outcome,
+        answer=decision.answer,
+        exemptions=decision.exemptions,
+        published_at=decision.published_at,
+    )
+
+
+def test_a_copied_response_is_not_sent_for_approval_until_each_answer_is_saved(copied, officer):
+    with pytest.raises(workflow.TransitionRefused) as refused:
+        casework.take_action(copied, officer, "submit_for_approval")
+    assert str(refused.value).startswith(
+        "Q1, Q2 and Q3 were copied from 5973764: check each is still true and save it, or "
+        "confirm the copied answers, before this response goes for approval or is sent."
+    )
+    save_as_it_is(copied, officer, 1)
+    save_as_it_is(copied, officer, 3)
+    with pytest.raises(workflow.TransitionRefused, match=r"^Q2 was copied from 5973764: check it"):
+        casework.take_action(copied, officer, "submit_for_approval")
+    save_as_it_is(copied, officer, 2)
+    # The sheets came too, and name the years Barnet was asked about in 2020.
+    with pytest.raises(workflow.TransitionRefused) as refused:
+        casework.take_action(copied, officer, "submit_for_approval")
+    assert str(refused.value).startswith(
+        "Sheet “Adults” was copied from 5973764, made in another year, and names 2014/15, "
+        "2015/16, 2016/17, 2017/18 and 2018/19: change its row titles"
+    )
+    responses.confirm_copied(copied, officer)
+    casework.take_action(copied, officer, "submit_for_approval")
+    assert copied.state == "awaiting_approval"
+
+
+@pytest.mark.parametrize(
+    ("state", "action"), [("awaiting_approval", "approve"), ("awaiting_dispatch", "mark_sent")]
+)
+def test_a_copied_answer_is_neither_approved_nor_sent(copied, officer, make_user, state, action):
+    for number in (1, 2, 3):
+        save_as_it_is(copied, officer, number)
+    Request.objects.filter(pk=copied.pk).update(state=state)
+    copied.refresh_from_db()
+    Decision.objects.filter(question__request=copied, question__number=3).update(
+        copied_from="5973764"
+    )
+    actor = make_user("approver2", Role.APPROVER) if action == "approve" else officer
+    with pytest.raises(workflow.TransitionRefused, match=r"^Q3 was copied from 5973764"):
+        casework.take_action(copied, actor, action)
+    assert Request.objects.get(pk=copied.pk).state == state
+
+
+def test_the_response_page_says_which_copied_answers_to_check(client, copied, officer):
+    client.force_login(officer)
+    Decision.objects.filter(question__request=copied, question__number=1).update(
+        answer="Mosaic <b>and</b> LiquidLogic"
+    )
+    page = client.get(url(copied)).content.decode()
+    problems = page.split('id="problems">', 1)[1].split("</ul>", 1)[0]
+    assert (
+        "Q1, Q2 and Q3 were copied from 5973764: check each is still true and save it, or "
+        "confirm the copied answers, before this response goes for approval or is sent." in problems
+    )
+    assert "Copied answers to check" in page
+    assert (
+        '<strong class="govuk-tag govuk-tag--yellow">Copied from 5973764: check it is still '
+        "true</strong><br>Released: Mosaic &lt;b&gt;and&lt;/b&gt; LiquidLogic" in page
+    )
+    assert "&lt;strong" not in page
+    refused = client.post(f"/staff/requests/{copied.reference}/actions/submit_for_approval/")
+    assert "Q1, Q2 and Q3 were copied from 5973764" in refused.content.decode()
+    assert Request.objects.get(pk=copied.pk).state == "drafting"
+
+
+def test_a_block_that_cannot_be_written_is_shown_on_the_response_page(client, case, officer):
+    from foidesk.responses.models import LetterBlock
+
+    LetterBlock.objects.create(key="answers", text="{% for q in questions %}{{ q.nothing }}")
+    client.force_login(officer)
+    response = client.get(url(case))
+    assert response.status_code == 200
+    problems = response.content.decode().split('id="problems">', 1)[1].split("</ul>", 1)[0]
+    assert "The block “The answer to each question” cannot be used" in problems
+    assert "the letter cannot be written or checked" in problems
+    download = client.get(url(case, "letter.pdf"), follow=True)
+    assert download.redirect_chain == [(url(case), 302)]
+    assert "The letter cannot be written: The block “The answer to each question”" in (
+        download.content.decode()
+    )

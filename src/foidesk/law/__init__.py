@@ -23,6 +23,7 @@ from foidesk.law.refusals import (
     ResponseFacts,
     outcome,
     problems,
+    public_interest_deferred,
 )
 from foidesk.law.regimes import Regime
 
@@ -47,4 +48,5 @@ __all__ = [
     "for_regime",
     "outcome",
     "problems",
+    "public_interest_deferred",
 ]

@@ -62,6 +62,7 @@ NOT_HELD_WORDS = re.compile(
     r"(?:is\s+|are\s+|was\s+|were\s+)?held\b",
     re.IGNORECASE,
 )
+WORD = re.compile(r"\w+")
 
 
 @dataclass(frozen=True)
@@ -109,6 +110,12 @@ class QuestionDecision:
 class ResponseFacts:
     """What a response says, as far as the law cares.
 
+    ``letter`` is the plain text of the letter as it will be sent. What a notice must state
+    (the exemption, the public interest test, the advice, where the information is published,
+    the requester's rights, the estimated date) is looked for there, in its words, so that a
+    decision recorded but worded away, by an officer or by an administrator's letter blocks,
+    is still caught.
+
     ``extension_applied`` with ``estimated_date`` is the notice that takes a public interest
     extension (FOIA s.17(2)): the test is still being weighed, so its factors and conclusion
     belong to the later response, which does not itself apply an extension.
@@ -117,7 +124,7 @@ class ResponseFacts:
     regime: str
     questions: tuple[QuestionDecision, ...]
     advice_and_assistance: str = ""
-    rights_included: bool = False
+    letter: str = ""
     extension_applied: bool = False
     estimated_date: date | None = None
 
@@ -132,17 +139,34 @@ class _Law:
     duty: str
     confirm: str
     named: str
+    specifies: str
     public_interest: str
     presumption: str
     advice: str
     rights: str
-    rights_in_words: str
+    review_in_words: str
+    appeal_in_words: str
+    regulator_names: tuple[str, ...]
     published: str
     ncnd: str
     ncnd_example: str
     emissions: str
     not_held_key: str = ""
 
+    @property
+    def rights_in_words(self):
+        return f"{self.review_in_words} and {self.appeal_in_words}"
+
+    @property
+    def regulator(self):
+        return f"the {self.regulator_names[0]}"
+
+
+# The Data (Use and Access) Act 2025 ss.117-119 replace the Information Commissioner with the
+# Information Commission, on a day not yet appointed. A letter naming either is right for
+# FOIA and the EIR until then and after, so both are accepted rather than one chosen by date.
+INFORMATION_COMMISSIONER = ("Information Commissioner", "Information Commission")
+SCOTTISH_INFORMATION_COMMISSIONER = ("Scottish Information Commissioner",)
 
 LAWS = {
     Regime.FOI: _Law(
@@ -152,14 +176,14 @@ LAWS = {
         duty="FOIA s.1(1)",
         confirm="FOIA s.1(1)(a)",
         named="FOIA s.17(1)",
+        specifies="FOIA s.17(1)(b)",
         public_interest="FOIA s.17(3)",
         presumption="",
         advice="FOIA s.16",
         rights="FOIA s.17(7)",
-        rights_in_words=(
-            "the internal review procedure and the right to complain to the Information "
-            "Commissioner"
-        ),
+        review_in_words="the internal review procedure",
+        appeal_in_words="the right to complain to the Information Commissioner",
+        regulator_names=INFORMATION_COMMISSIONER,
         published="FOIA s.21",
         ncnd="FOIA s.1(1)(a) and s.17(1)",
         ncnd_example="section 43(2) with section 43(3)",
@@ -172,14 +196,14 @@ LAWS = {
         duty="EIR reg 5(1)",
         confirm="EIR reg 12(4)(a) and reg 14(3)(a)",
         named="EIR reg 14(3)(a)",
+        specifies="EIR reg 14(3)(a)",
         public_interest="EIR reg 12(1)(b) and reg 14(3)(b)",
         presumption="EIR reg 12(1)(b), 12(2) and 14(3)(b)",
         advice="EIR reg 9",
         rights="EIR reg 14(5)",
-        rights_in_words=(
-            "the right to ask for an internal review and the right to complain to the "
-            "Information Commissioner"
-        ),
+        review_in_words="the right to ask for an internal review",
+        appeal_in_words="the right to complain to the Information Commissioner",
+        regulator_names=INFORMATION_COMMISSIONER,
         published="EIR reg 6(1)(b)",
         ncnd="EIR reg 12(6)",
         ncnd_example="regulation 12(5)(a) with regulation 12(6)",
@@ -193,13 +217,14 @@ LAWS = {
         duty="FOISA s.1(1)",
         confirm="FOISA s.17(1)",
         named="FOISA s.16(1)",
+        specifies="FOISA s.16(1)(c)",
         public_interest="FOISA s.16(2)",
         presumption="",
         advice="FOISA s.15",
         rights="FOISA s.19",
-        rights_in_words=(
-            "the right to ask for a review and to apply to the Scottish Information Commissioner"
-        ),
+        review_in_words="the right to ask for a review",
+        appeal_in_words="the right to apply to the Scottish Information Commissioner",
+        regulator_names=SCOTTISH_INFORMATION_COMMISSIONER,
         published="FOISA s.25",
         ncnd="FOISA s.18(1)",
         ncnd_example="section 33(1)(b) with section 18(1)",
@@ -212,13 +237,14 @@ LAWS = {
         duty="EISR reg 5(1)",
         confirm="EISR reg 10(4)(a) and reg 13",
         named="EISR reg 13",
+        specifies="EISR reg 13(b)",
         public_interest="EISR reg 10(1)(b) and reg 13",
         presumption="EISR reg 10(1)(b), 10(2) and 13",
         advice="EISR reg 9",
-        rights="EISR reg 13",
-        rights_in_words=(
-            "the right to ask for a review and to apply to the Scottish Information Commissioner"
-        ),
+        rights="EISR reg 13(e)",
+        review_in_words="the right to ask for a review",
+        appeal_in_words="the right to apply to the Scottish Information Commissioner",
+        regulator_names=SCOTTISH_INFORMATION_COMMISSIONER,
         published="EISR reg 6(1)(b)",
         ncnd="EISR reg 10(8)",
         ncnd_example="regulation 10(5)(a) with regulation 10(8)",
@@ -242,7 +268,8 @@ def problems(facts):
     """Everything a response must still fix before it is sent, as plain sentences.
 
     Each names the question (or the response), says what to do, and ends with its source in
-    brackets. Never raises on odd data: an unknown value is itself a problem.
+    brackets. Never raises on odd data: an unknown value is itself a problem. The decisions
+    are checked first, then that ``facts.letter`` states what they require it to.
     """
     try:
         regime = Regime(facts.regime)
@@ -260,15 +287,24 @@ def problems(facts):
             "The response records no questions: record a decision on each part of the "
             f"request ({law.duty})"
         ]
-    # The notice that takes the extension comes before the test is finished (s.17(2)).
-    weighing_later = regime == Regime.FOI and facts.extension_applied
+    weighing_later = public_interest_deferred(regime, facts.extension_applied)
+    letter = _words(facts.letter)
     found = []
     for question in questions:
-        found += _question_problems(question, base, law, weighing_later)
-    found += _advice_problems(facts, questions, base, law)
-    found += _rights_problems(facts, questions, base, law)
-    found += _extension_problems(facts, questions, regime)
+        found += _question_problems(question, base, law, weighing_later, letter)
+    found += _citation_problems(questions, base, law, letter)
+    found += _advice_problems(facts, questions, base, law, letter)
+    found += _rights_problems(questions, base, law, letter)
+    found += _extension_problems(facts, questions, regime, letter)
     return found
+
+
+def public_interest_deferred(regime, extension_applied):
+    """Whether the response is the notice that takes a public interest extension, so gives an
+    estimated date instead of the test (FOIA s.17(2)): FOIA alone lets the weighing run past
+    the time for the response; FOISA has no extension, and the EIR's is for volume.
+    """
+    return regime == Regime.FOI and bool(extension_applied)
 
 
 def outcome(facts):
@@ -305,7 +341,7 @@ def outcome(facts):
     return OUTCOME_NOT_HELD
 
 
-def _question_problems(question, base, law, weighing_later):
+def _question_problems(question, base, law, weighing_later, letter):
     label = f"Q{question.number}"
     decision = question.decision
     found = []
@@ -356,13 +392,8 @@ def _question_problems(question, base, law, weighing_later):
             f"{decision.replace('_', ' ')}: record the decision as not held, or correct "
             f"whether it is held ({law.confirm})"
         )
-    if _blank(question.published_at) and (
-        decision == PUBLISHED or any(e.key in ("foia-21-1", "foisa-25-1") for e in relied)
-    ):
-        found.append(
-            f"{label}: the answer points to information already published without saying "
-            f"where: give the link or the place it is published ({law.published})"
-        )
+    if decision == PUBLISHED or any(e.key in ("foia-21-1", "foisa-25-1") for e in relied):
+        found += _published_problems(label, question, law, letter)
     if decision in (RELEASED, PARTLY_RELEASED) and _blank(question.answer):
         found.append(
             f"{label}: the information is released but the answer is empty: give the "
@@ -370,6 +401,7 @@ def _question_problems(question, base, law, weighing_later):
         )
     if decision in (WITHHELD, PARTLY_RELEASED, NCND, PUBLISHED) and not weighing_later:
         found += _public_interest_problems(label, question, relied, law)
+        found += _stated_public_interest_problems(label, question, relied, law, letter)
     if question.concerns_emissions:
         for e in relied:
             if e.not_for_emissions:
@@ -403,12 +435,26 @@ def _not_held_problems(label, question, relied, law):
     return found
 
 
+def _published_problems(label, question, law, letter):
+    if _blank(question.published_at):
+        return [
+            f"{label}: the answer points to information already published without saying "
+            f"where: give the link or the place it is published ({law.published})"
+        ]
+    if _says(letter, question.published_at):
+        return []
+    return [
+        f"{label}: the letter does not say where the information is published: give "
+        f"'{question.published_at.strip()}' in the letter ({law.published})"
+    ]
+
+
 def _public_interest_problems(label, question, relied, law):
     qualified = [e for e in relied if e.public_interest_test]
     if not qualified:
         return []
     presumption = any(e.presumption_of_disclosure for e in qualified)
-    source = law.presumption if presumption else law.public_interest
+    source = _public_interest_source(qualified, law)
     weigh = ", weighed with a presumption in favour of disclosure" if presumption else ""
     subject = f"{_cite(qualified)} {_is(qualified)} subject to the public interest test"
     test = question.public_interest
@@ -424,6 +470,37 @@ def _public_interest_problems(label, question, relied, law):
         f"{label}: {subject} but the test is missing {_and(missing)}: add "
         f"{'it' if len(missing) == 1 else 'them'}{weigh} ({source})"
     ]
+
+
+def _stated_public_interest_problems(label, question, relied, law, letter):
+    """The test as recorded must be the test the letter gives, part by part."""
+    qualified = [e for e in relied if e.public_interest_test]
+    test = question.public_interest
+    if not qualified or test is None:
+        return []
+    left_out = [
+        f"the factor {side} '{_short(factor)}'"
+        for side, factors in (
+            ("for disclosure", test.for_disclosure),
+            ("for withholding", test.for_withholding),
+        )
+        for factor in factors or ()
+        if not _blank(factor) and not _says(letter, factor)
+    ]
+    if not _blank(test.conclusion) and not _says(letter, test.conclusion):
+        left_out.append("the conclusion")
+    if not left_out:
+        return []
+    return [
+        f"{label}: the letter leaves out {_and(left_out)} of the public interest test for "
+        f"{_cite(qualified)}: give the whole test in the letter "
+        f"({_public_interest_source(qualified, law)})"
+    ]
+
+
+def _public_interest_source(qualified, law):
+    presumption = any(e.presumption_of_disclosure for e in qualified)
+    return law.presumption if presumption else law.public_interest
 
 
 def _crossing_problems(label, cited, base, law):
@@ -454,9 +531,24 @@ def _crossing_problems(label, cited, base, law):
     return found
 
 
-def _advice_problems(facts, questions, base, law):
-    if not _blank(facts.advice_and_assistance):
-        return []
+def _citation_problems(questions, base, law, letter):
+    """Each exemption relied on is named in the letter by its citation."""
+    relying = {}
+    for question in questions:
+        if question.decision == RELEASED:
+            continue
+        for e in _resolve(question.exemptions)[0]:
+            if e.regime == base:
+                relying.setdefault(e, []).append(question)
+    return [
+        f"{_labels(asked)}: {e.citation} is relied on, but the letter does not name it: say "
+        f"in the letter that {e.citation} applies ({law.specifies})"
+        for e, asked in relying.items()
+        if not _says(letter, e.citation)
+    ]
+
+
+def _advice_problems(facts, questions, base, law, letter):
     needing = {}
     for question in questions:
         if question.decision == RELEASED:
@@ -465,6 +557,17 @@ def _advice_problems(facts, questions, base, law):
         for e in cited:
             if e.regime == base and e.advice_needed:
                 needing.setdefault(e, []).append(question)
+    if not needing:
+        return []
+    if not _blank(facts.advice_and_assistance):
+        if _says(letter, facts.advice_and_assistance):
+            return []
+        advised = list(needing)
+        asked = [q for q in questions if any(q in needing[e] for e in advised)]
+        return [
+            f"{_labels(asked)}: {_cite(advised)} {_is(advised)} relied on, but the letter does "
+            f"not give the advice and assistance recorded: give it in the letter ({law.advice})"
+        ]
     found = []
     for e, asked in needing.items():
         if e.advice_needed == "narrowing":
@@ -478,19 +581,42 @@ def _advice_problems(facts, questions, base, law):
     return found
 
 
-def _rights_problems(facts, questions, base, law):
-    if facts.rights_included:
-        return []
+def _rights_problems(questions, base, law, letter):
     refused = [q for q in questions if _refuses(q, base)]
     if not refused:
         return []
+    review = _says(letter, "review")
+    regulator = _names_regulator(letter, law)
+    if review and regulator:
+        return []
+    if not review and not regulator:
+        missing = f"does not give the requester's rights: add {law.rights_in_words}"
+    elif not review:
+        missing = f"does not mention a review: add {law.review_in_words}"
+    else:
+        missing = f"does not name {law.regulator}: add {law.appeal_in_words}"
     return [
-        f"{_labels(refused)}: the response refuses information but does not give the "
-        f"requester's rights: add {law.rights_in_words} ({law.rights})"
+        f"{_labels(refused)}: the response refuses information but the letter {missing} "
+        f"({law.rights})"
     ]
 
 
-def _extension_problems(facts, questions, regime):
+def _names_regulator(letter, law):
+    """Whether the letter names the regulator ``law`` sends complaints to.
+
+    Another regulator's name that contains this one's does not count: "Scottish Information
+    Commissioner" in a FOIA letter would send the requester to the wrong regulator.
+    """
+    mine = [_words(name) for name in law.regulator_names]
+    for other in LAWS.values():
+        for theirs in map(_words, other.regulator_names):
+            if theirs not in mine and any(name in theirs for name in mine):
+                while theirs in letter:
+                    letter = letter.replace(theirs, " ")
+    return any(name in letter for name in mine)
+
+
+def _extension_problems(facts, questions, regime, letter):
     if not facts.extension_applied:
         return []
     if regime == Regime.FOISA:
@@ -505,6 +631,12 @@ def _extension_problems(facts, questions, regime):
         found.append(
             "The response applies a public interest extension without an estimated date: "
             "give the date by which a decision is expected (FOIA s.17(2))"
+        )
+    elif not any(_says(letter, way) for way in _ways_to_write(facts.estimated_date)):
+        found.append(
+            "The response applies a public interest extension, but the letter does not give "
+            f"the estimated date, {_long_date(facts.estimated_date)}: say that a decision is "
+            "expected by then (FOIA s.17(2))"
         )
     weighing = [
         e
@@ -549,6 +681,42 @@ def _resolve(keys):
         elif found not in cited:
             cited.append(found)
     return cited, unknown
+
+
+def _words(text):
+    """``text`` as its words alone, in lower case, with a space either side of each.
+
+    A letter states something when its words are there in order, however the letter's
+    markup rendered them (bold, links, headings in capitals, bullets, line breaks): "Section
+    43(2)" and "section 43 (2)" both give the words "section 43 2".
+    """
+    words = WORD.findall(str(text or "").casefold())
+    return f" {' '.join(words)} "
+
+
+def _says(letter, phrase):
+    """Whether ``letter`` (already ``_words``) has the words of ``phrase``, as whole words;
+    a phrase with no words in it (a dash, say) asks for nothing."""
+    words = _words(phrase)
+    return not words.strip() or words in letter
+
+
+def _ways_to_write(day):
+    """How a letter may write a date: 13 March 2020, 13th March 2020, 13/03/2020."""
+    suffix = {1: "st", 2: "nd", 3: "rd", 21: "st", 22: "nd", 23: "rd", 31: "st"}.get(day.day, "th")
+    return (_long_date(day), f"{day.day}{suffix} {day:%B %Y}", f"{day:%d/%m/%Y}")
+
+
+def _long_date(day):
+    return f"{day.day} {day:%B %Y}"
+
+
+def _short(text, limit=60):
+    """``text`` on one line, cut after a word to at most ``limit`` characters, to quote."""
+    text = " ".join(str(text).split())
+    if len(text) <= limit:
+        return text
+    return f"{text[:limit].rsplit(' ', 1)[0]}…"
 
 
 def _given(factors):

@@ -20,8 +20,11 @@ class LetterBlockForm(forms.ModelForm):
         if cleaned.get("key") and cleaned.get("text"):
             try:
                 letter.preview(cleaned["key"], cleaned["text"])
+                missing = services.letter_block_problems(cleaned["key"], cleaned["text"])
             except letter.LetterError as problem:
                 raise forms.ValidationError(str(problem)) from None
+            if missing:
+                raise forms.ValidationError(missing)
         return cleaned
 
 
@@ -30,7 +33,8 @@ class LetterBlockAdmin(admin.ModelAdmin):
     """The authority's own wording for a block of the response letter, with a preview.
 
     A block is refused if it cannot be written on a sample response, so a letter never
-    fails to render because of it.
+    fails to render because of it, or if it would leave a made-up refusal without what the
+    law requires of its letter, so a refusal is never sent without it.
     """
 
     form = LetterBlockForm

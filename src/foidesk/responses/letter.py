@@ -2,15 +2,19 @@
 
 Blocks are sandboxed Jinja2 producing the letter markup of ``markup.py``. An administrator
 may replace any block's wording (``LetterBlock``); what they write can use only the values
-the letter provides, never Python, and a block that fails to render says which and why.
+the letter provides, never Python, and a block that fails to render says which and why. Nor
+may their wording leave a letter without what the law requires of it: ``wording_problems``
+writes made-up refusals with it and asks foidesk.law.
 """
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+from datetime import date
 from pathlib import Path
 
 from jinja2 import StrictUndefined, TemplateError
 from jinja2.sandbox import SandboxedEnvironment
 
+from foidesk import law
 from foidesk.responses import markup
 
 DEFAULTS = Path(__file__).parent / "letter_blocks"
@@ -83,6 +87,14 @@ def compose(context, texts):
     )
 
 
+SAMPLE_CONTRACTS = "https://www.example.gov.uk/contracts"
+SAMPLE_TEST = law.PublicInterestTest(
+    for_disclosure=("Transparency",),
+    for_withholding=("The council's negotiating position",),
+    conclusion="The public interest favours withholding the information.",
+)
+
+
 def sample_context():
     """A made-up response with one of everything, to try a block's wording on."""
     return {
@@ -100,6 +112,7 @@ def sample_context():
             "Please tell me:",
             "1. Which systems do you use?",
             "2. What did they cost?",
+            "3. Where are the contracts for them?",
         ],
         "regime_title": "Freedom of Information Act 2000",
         "held": "yes",
@@ -120,6 +133,14 @@ def sample_context():
                 "citations": "section 43(2)",
                 "published_at": "",
             },
+            {
+                "number": 3,
+                "text": "Where are the contracts for them?",
+                "answer": "",
+                "outcome": "published",
+                "citations": "",
+                "published_at": SAMPLE_CONTRACTS,
+            },
         ],
         "exemptions": [
             {
@@ -133,9 +154,9 @@ def sample_context():
                 "wording": "Disclosure would be likely to prejudice commercial interests.",
                 "reasons": "The prices were negotiated individually.",
                 "public_interest_test": True,
-                "for_disclosure": ["Transparency"],
-                "for_withholding": ["The council's negotiating position"],
-                "conclusion": "The public interest favours withholding the information.",
+                "for_disclosure": list(SAMPLE_TEST.for_disclosure),
+                "for_withholding": list(SAMPLE_TEST.for_withholding),
+                "conclusion": SAMPLE_TEST.conclusion,
                 "questions": "Q2",
             }
         ],
@@ -144,6 +165,7 @@ def sample_context():
         "advice_and_assistance": "You could narrow your request to one year.",
         "direct_marketing": True,
         "scotland": False,
+        "estimated_date": "",
     }
 
 
@@ -153,3 +175,105 @@ def preview(key, text):
     if key == "exemption":
         context = {**context, "use": context["exemptions"][0]}
     return markup.to_html(markup.parse(render_block(key, text, context)))
+
+
+@dataclass(frozen=True)
+class Sample:
+    """A made-up response: the letter's values, and the decisions they stand for."""
+
+    name: str
+    context: dict
+    facts: law.ResponseFacts
+
+
+def samples():
+    """Made-up responses that between them ask a letter for all the law requires of it: the
+    exemption, its public interest test, where information is published, advice and
+    assistance, the estimated date of an extension, and the rights under each Act."""
+    return [
+        _sample("a refusal under FOIA", "foi", "foia-43-2"),
+        _sample("a refusal under FOISA", "foisa", "foisa-33-1-b"),
+        _sample("a refusal on cost under FOIA", "foi", "foia-12-1"),
+        _sample(
+            "a notice extending the time for the public interest test under FOIA",
+            "foi",
+            "foia-43-2",
+            estimated_date=date(2020, 3, 13),
+        ),
+    ]
+
+
+def _sample(name, regime, key, estimated_date=None):
+    """The preview's response, with Q2 withheld under ``key``."""
+    found = law.exemption(key)
+    context = sample_context()
+    withheld = {**context["questions"][1], "citations": found.citation}
+    use = {
+        **context["exemptions"][0],
+        "key": key,
+        "heading": f"{found.citation[0].upper()}{found.citation[1:]}: {found.title}",
+        "citation": found.citation,
+        "title": found.title,
+        "kind": found.kind,
+        "noun": "exception" if found.is_exception else "exemption",
+        "procedural": found.kind == "procedural",
+        "wording": found.wording,
+        "public_interest_test": found.public_interest_test,
+    }
+    context.update(
+        regime_title=law.Regime(regime).rules.title,
+        scotland=regime in ("foisa", "eisr"),
+        questions=[context["questions"][0], withheld, context["questions"][2]],
+        exemptions=[use],
+        estimated_date=f"{estimated_date.day} {estimated_date:%B %Y}" if estimated_date else "",
+        # The direct marketing paragraph names the Information Commissioner, so a letter
+        # without it is the one that shows whether the rights block still does.
+        direct_marketing=False,
+    )
+    weighed = found.public_interest_test and estimated_date is None
+    facts = law.ResponseFacts(
+        regime=regime,
+        questions=(
+            law.QuestionDecision(number=1, held="yes", decision="released", answer="Mosaic."),
+            law.QuestionDecision(
+                number=2,
+                held="yes",
+                decision="withheld",
+                exemptions=(key,),
+                public_interest=SAMPLE_TEST if weighed else None,
+            ),
+            law.QuestionDecision(
+                number=3, held="yes", decision="published", published_at=SAMPLE_CONTRACTS
+            ),
+        ),
+        advice_and_assistance=context["advice_and_assistance"],
+        extension_applied=estimated_date is not None,
+        estimated_date=estimated_date,
+    )
+    return Sample(name=name, context=context, facts=facts)
+
+
+def wording_problems(key, text, texts):
+    """Why block ``key`` may not read ``text``, the other blocks reading as ``texts`` does.
+
+    Each sample letter (``samples``) is written with it and checked by foidesk.law; what the
+    law finds that foidesk's own wording for the block would not leave is this wording's
+    doing. Each problem once, with the first sample that shows it; empty when the wording
+    may be used. LetterError when a sample letter cannot be written with it.
+    """
+    found, seen = [], set()
+    for sample in samples():
+        shipped = _sample_problems(sample, {**texts, key: default_text(key)})
+        for problem in _sample_problems(sample, {**texts, key: text}):
+            if problem not in shipped and problem not in seen:
+                seen.add(problem)
+                found.append(
+                    f"This wording would leave {sample.name} incomplete, as the made-up "
+                    f"response shows: {problem}"
+                )
+    return found
+
+
+def _sample_problems(sample, texts):
+    written = compose(sample.context, texts)
+    return law.problems(replace(sample.facts, letter=written.text))

@@ -4,6 +4,7 @@ letter, and the checks (FOIA s.17, s.16) that must pass before a response is app
 Views, the API and the command line call these. Every change writes the case's timeline.
 """
 
+import dataclasses
 import re
 
 from django.core.exceptions import PermissionDenied
@@ -265,17 +266,30 @@ def workbook_name(case):
 
 
 def facts(case):
-    """The response as foidesk.law sees it, to check against FOIA s.17 and s.16."""
+    """The response as foidesk.law sees it, to check against FOIA s.17 and s.16: the
+    decisions, and the letter's plain text as it would be sent now, in the authority's
+    wording, so that the law reads what the requester will read.
+
+    LetterError when a block of the letter cannot be written.
+    """
+    return dataclasses.replace(_decided(case), letter=compose_letter(case).text)
+
+
+def _decided(case):
+    """The decisions alone, without the letter: all the outcome is counted from."""
     uses = {use.exemption: use for use in case.exemption_uses.all()}
     response = response_of(case)
     return law.ResponseFacts(
         regime=case.regime,
         questions=tuple(_question_facts(decision, uses) for decision in decisions_of(case)),
         advice_and_assistance=response.advice_and_assistance,
-        rights_included=bool(_rendered("rights", _context(case)).strip()),
-        extension_applied=case.clock_events.filter(kind=ClockEvent.Kind.EXTENSION).exists(),
+        extension_applied=_extension_applied(case),
         estimated_date=response.estimated_date,
     )
+
+
+def _extension_applied(case):
+    return case.clock_events.filter(kind=ClockEvent.Kind.EXTENSION).exists()
 
 
 def _question_facts(decision, uses):
@@ -308,18 +322,31 @@ def _public_interest(use):
 
 
 def problems(case):
-    """Everything the response still lacks, in plain words; empty when it may go.
+    """Everything the law finds the response still lacks, in its decisions or in the words
+    of its letter, in plain words; empty when it may go. A letter block that cannot be
+    written is itself the problem, since the letter cannot then be read.
 
     Subject access responses answer to the Data Protection Act 2018, whose refusal rules
     foidesk does not check yet, so they are not held back here.
     """
     if case.regime == "sar":
-        return copied_problems(case)
-    return law.problems(facts(case)) + copied_problems(case)
+        return []
+    try:
+        return law.problems(facts(case))
+    except letter.LetterError as failed:
+        return [
+            f"{failed} Until an administrator corrects it, the letter cannot be written or checked."
+        ]
 
 
 def outcome(case):
-    return law.outcome(facts(case))
+    return law.outcome(_decided(case))
+
+
+def before_approval(case):
+    """Everything that holds the response back from approval and sending: what the law
+    still requires of it, then the copied decisions still to be checked."""
+    return problems(case) + unchecked_copies(case)
 
 
 OUTCOME_LABELS = {
@@ -350,8 +377,12 @@ def _block_texts():
     return {key: overrides.get(key) or letter.default_text(key) for key in letter.BLOCK_KEYS}
 
 
-def _rendered(key, context):
-    return letter.render_block(key, _block_texts()[key], context)
+def letter_block_problems(key, text):
+    """Why an administrator's ``text`` for letter block ``key`` would leave a letter short of
+    what the law requires (``letter.wording_problems``), the other blocks as they are in
+    force. LetterError when a letter cannot be written with it.
+    """
+    return letter.wording_problems(key, text, _block_texts())
 
 
 def _context(case, letter_date=None):
@@ -386,6 +417,7 @@ def _context(case, letter_date=None):
         "advice_and_assistance": response.advice_and_assistance,
         "direct_marketing": response.direct_marketing,
         "scotland": case.regime in SCOTTISH,
+        "estimated_date": _estimated_date(case, response),
     }
 
 
@@ -399,6 +431,13 @@ def _date_sent(case):
         .values_list("sent_on", flat=True)
         .first()
     )
+
+
+def _estimated_date(case, response):
+    """The estimated date, as the letter writes it, when this response is the notice that
+    puts off the public interest test (FOIA s.17(2)); otherwise empty."""
+    deferred = law.public_interest_deferred(case.regime, _extension_applied(case))
+    return _long_date(response.estimated_date) if deferred and response.estimated_date else ""
 
 
 def _long_date(day):
@@ -568,32 +607,40 @@ def _stale_years(case, sheet):
     return years_named(sheet)
 
 
-def copied_problems(case):
-    """What is still only a copy of another request's answer, in plain words: nothing is
-    approved or sent until an officer has checked it."""
+def unchecked_copies(case):
+    """What is still only a copy of another request's answer, a sentence for each request
+    decisions were copied from and for each copied sheet: a copied answer may no longer be
+    true of this request, so an officer checks it before it goes for approval or is sent."""
     decisions, sheets = copied_parts(case)
-    found = []
-    by_source = {}
+    copied = {}
     for decision in decisions:
-        by_source.setdefault(decision.copied_from, []).append(f"Q{decision.question.number}")
-    for source, numbers in by_source.items():
-        were = "was" if len(numbers) == 1 else "were"
-        found.append(
-            f"{_and(numbers)} {were} copied from {source}: check each is still true and "
-            "save it, or confirm the copied answers, before this goes for approval."
-        )
+        copied.setdefault(decision.copied_from, []).append(decision.question.number)
+    found = []
+    for source, numbers in copied.items():
+        labels = _and([f"Q{number}" for number in numbers])
+        if len(numbers) == 1:
+            found.append(
+                f"{labels} was copied from {source}: check it is still true and save it, or "
+                "confirm the copied answers, before this response goes for approval or is sent."
+            )
+        else:
+            found.append(
+                f"{labels} were copied from {source}: check each is still true and save it, "
+                "or confirm the copied answers, before this response goes for approval or is "
+                "sent."
+            )
     for sheet in sheets:
         years = _stale_years(case, sheet)
         if years:
             found.append(
-                f"Sheet “{sheet.name}” was copied from {sheet.copied_from}, made in "
-                f"another year, and names {_and(years)}: change its row titles to the "
-                "years this request asks about, or confirm they are right."
+                f"Sheet “{sheet.name}” was copied from {sheet.copied_from}, made in another "
+                f"year, and names {_and(years)}: change its row titles to the years this "
+                "request asks about, or confirm they are right."
             )
         else:
             found.append(
-                f"Sheet “{sheet.name}” was copied from {sheet.copied_from}: check its "
-                "answers are still true, or confirm the copied answers."
+                f"Sheet “{sheet.name}” was copied from {sheet.copied_from}: check its answers "
+                "are still true and save it, or confirm the copied answers."
             )
     return found
 
@@ -755,6 +802,18 @@ def _response_must_be_complete(case):
     missing = problems(case)
     if missing:
         raise workflow.TransitionRefused("The response is not ready yet: " + " ".join(missing))
+
+
+@workflow.guard("submit_for_approval")
+@workflow.guard("approve")
+@workflow.guard("send_by_email")
+@workflow.guard("mark_sent")
+def _copied_decisions_must_be_checked(case):
+    """An officer vouches for every answer that goes out. Not a statutory rule, so it lives
+    here rather than in foidesk.law: the law asks what the letter says, not who checked it."""
+    unchecked = unchecked_copies(case)
+    if unchecked:
+        raise workflow.TransitionRefused(" ".join(unchecked))
 
 
 @workflow.guard("send_by_email")

@@ -70,7 +70,7 @@ def overview(request, reference):
             "uses": case.exemption_uses.all(),
             "catalogue": catalogue,
             "sheets": case.answer_sheets.all(),
-            "problems": services.problems(case),
+            "problems": services.before_approval(case),
             "outcome": services.outcome_label(case),
             "letter": composed,
             "letter_problem": problem,
@@ -98,9 +98,9 @@ def _next_steps(user, case):
     steps = []
     for name in RESPONSE_STEPS:
         action = workflow.find(name)
-        if case.state in action.from_states and user.has_perm(action.permission, case):
-            if not casework.refusal(case, name):
-                steps.append(action)
+        allowed = case.state in action.from_states and user.has_perm(action.permission, case)
+        if allowed and not casework.refusal(case, name):
+            steps.append(action)
     if not any(step.page for step in steps) and user.has_perm(workflow.HANDLE, case):
         # Where the response cannot be emailed it can still be recorded as sent.
         recorded = workflow.find("mark_sent")
@@ -382,9 +382,12 @@ def download_letter(request, reference, extension):
     case = _case(request, reference)
     if extension not in documents.LETTER_FORMATS:
         raise Http404
-    return _attachment(
-        services.render_letter(case, extension), extension, services.file_name(case, extension)
-    )
+    try:
+        body = services.render_letter(case, extension)
+    except letter.LetterError as failed:
+        messages.error(request, f"The letter cannot be written: {failed}")
+        return _back(case)
+    return _attachment(body, extension, services.file_name(case, extension))
 
 
 @permissions.require(permissions.VIEW_STAFF_PAGES)
