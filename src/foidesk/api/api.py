@@ -429,7 +429,7 @@ def put_decision(request, reference: str, number: int, payload: schemas.Decision
             "answer": decision.answer,
             "exemptions": decision.exemptions,
             "published_at": decision.published_at,
-            "problems": responses.problems(case),
+            "problems": responses.before_approval(case),
         },
     )
 
