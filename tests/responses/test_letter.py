@@ -108,6 +108,20 @@ def test_the_email_body_has_plain_text_and_html(barnet):
     )
 
 
+def test_the_word_document_and_the_pdf_are_a4_with_the_same_margins(barnet):
+    composed = services.compose_letter(barnet)
+    for section in Document(io.BytesIO(documents.to_docx(composed))).sections:
+        assert (round(section.page_width.mm), round(section.page_height.mm)) == (210, 297)
+        margins = [section.top_margin, section.right_margin, section.bottom_margin]
+        assert [round(margin.mm) for margin in margins] == [20, 20, 22]
+        assert round(section.left_margin.mm) == 20
+    pdf = PdfReader(io.BytesIO(documents.to_pdf(composed)))
+    a4_points = (210 / 25.4 * 72, 297 / 25.4 * 72)
+    for page in pdf.pages:
+        size = (float(page.mediabox.width), float(page.mediabox.height))
+        assert size == pytest.approx(a4_points, abs=0.5)
+
+
 def test_the_workbook_has_the_shape_the_requester_asked_for(barnet):
     """One worksheet for Adults and one for Childrens, a column per system, spend withheld."""
     workbook = load_workbook(io.BytesIO(tables.to_xlsx(services.answer_table(barnet))))
