@@ -67,6 +67,11 @@ separate worksheet for Adults and Childrens, please could you use the following 
 Column for each system? (happy to provide a template as below if required).
 """,
 }
+REFERENCE_REQUESTER = {
+    "name": "Sam Requester",
+    "email": "sam.requester@example.com",
+    "postal_address": "12 Example Road\nFinchley\nN3 9ZZ",
+}
 # username: (role, service area, first name, last name)
 USERS = {
     "officer": (Role.OFFICER, None, "Olu", "Officer"),
@@ -159,7 +164,7 @@ def _load_reference_case():
         subject=REFERENCE_CASE["subject"],
         body=REFERENCE_CASE["body"],
         requested_format=REFERENCE_CASE["requested_format"],
-        requester={"name": "Sam Requester", "email": "sam.requester@example.com"},
+        requester=REFERENCE_REQUESTER,
         reference=REFERENCE_CASE["reference"],
     )
     services.assign(case, officer, officer)
@@ -187,8 +192,8 @@ CONTRIBUTIONS = {
     "Adults Services": "Mosaic (Servelec HSE): case management and electronic document storage. "
     "Around 415 users. Implemented 1 April 2017. 10-year contract, to 2023. Spend figures "
     "attached, but they are commercially sensitive.",
-    "Family Services": "LiquidLogic, 350 users. Provided as part of the Capita contract, "
-    "which is published on Open Barnet.",
+    "Family Services": "LiquidLogic, our case management system, 350 users. Provided as part "
+    "of the Capita contract, which is published on Open Barnet.",
 }
 CAPITA_CONTRACT = "https://open.barnet.gov.uk/dataset/customer-and-support-group-csg-contract"
 # The reference letter's answers, question by question: (outcome, exemptions, answer, link).
@@ -197,7 +202,8 @@ BARNET_ANSWERS = {
         "released",
         [],
         "Adults: Mosaic is the case management system and is also used for electronic "
-        "document storage. The supplier is Servelec HSE.\n\nFamily Services use LiquidLogic.",
+        "document storage. The supplier is Servelec HSE.\n\nFamily Services use LiquidLogic "
+        "as their case management system. This is provided as part of the Capita contract.",
         "",
     ),
     2: (
@@ -211,8 +217,10 @@ BARNET_ANSWERS = {
         "partly_released",
         ["foia-43-2"],
         "Adults: Mosaic was first implemented on 1st April 2017. We are withholding spend "
-        "details as this information is commercially sensitive.",
-        "",
+        "details as this information is commercially sensitive.\n\nFamily Services: "
+        "LiquidLogic is provided as part of the Capita contract, details of which can be "
+        f"found at: [{CAPITA_CONTRACT}]({CAPITA_CONTRACT})",
+        CAPITA_CONTRACT,
     ),
     4: (
         "published",
@@ -291,13 +299,20 @@ def _barnet_sheets():
     adults.update({(row, 0): withheld for row in range(len(adults_rows), len(rows) - 2)})
     adults[(len(rows) - 2, 0)] = tables.Cell("value", "10 years")
     adults[(len(rows) - 1, 0)] = tables.Cell("value", "2023")
+    # The council gave no date for LiquidLogic: it pointed to the published Capita contract
+    # for everything about it but its users, so "First implemented" points there too, as
+    # the spend and contract rows do, rather than saying "not held", which Barnet never said.
     published = tables.Cell("published", link=CAPITA_CONTRACT)
+    childrens_values = [
+        "LiquidLogic",
+        "Provided as part of the Capita contract",
+        "Case management system",
+        "350",
+    ]
     childrens = {
-        (0, 0): tables.Cell("value", "LiquidLogic"),
-        (1, 0): published,
-        (3, 0): tables.Cell("value", "350"),
-        **{(row, 0): published for row in range(len(adults_rows), len(rows))},
+        (row, 0): tables.Cell("value", value) for row, value in enumerate(childrens_values)
     }
+    childrens.update({(row, 0): published for row in range(len(childrens_values), len(rows))})
     return [
         tables.Sheet("Adults", ["Mosaic"], rows, adults),
         tables.Sheet("Childrens", ["LiquidLogic"], rows, childrens),

@@ -1,10 +1,14 @@
-"""The letter markup's escaping: text from outside the authority is tried on any text."""
+"""The letter markup's escaping, and the salutation worked out from a requester's name.
+
+Both take text from outside the authority, so both are tried on any text at all.
+"""
 
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
 from foidesk.responses import markup
+from foidesk.responses.letter import UNNAMED, salutation, valediction
 
 
 @given(st.text())
@@ -48,3 +52,47 @@ def test_the_markup_an_administrator_writes_still_works():
         markup.Run(" *now* at "),
         markup.Run("ICO", link="https://ico.org.uk"),
     )
+
+
+@pytest.mark.parametrize(
+    ("name", "greeting"),
+    [
+        ("Ms Jane Smith", "Dear Ms Smith"),
+        ("Sam Requester", "Dear Sam Requester"),
+        ("  Sam   Requester ", "Dear Sam Requester"),
+        ("Mr John Smith", "Dear Mr Smith"),
+        ("Mrs Ada Lovelace", "Dear Mrs Lovelace"),
+        ("Miss Jo Bennett", "Dear Miss Bennett"),
+        ("Mx Alex Morgan", "Dear Mx Morgan"),
+        ("Dr. Jane Smith, PhD", "Dear Dr. Smith"),
+        ("Prof Ana de la Cruz", "Dear Prof de la Cruz"),
+        ("Professor Ludwig van Beethoven", "Dear Professor van Beethoven"),
+        ("Rev Mary Ann Jones", "Dear Rev Jones"),
+        ("Cllr Pat Rowe (Barnet)", "Dear Cllr Rowe"),
+        ("ms jane smith", "Dear ms smith"),
+        ("Ms Smith", "Dear Ms Smith"),
+        ("Smith, Jane", "Dear Smith, Jane"),
+        ("Msgr Jane Smith", "Dear Msgr Jane Smith"),
+        ("Ms", UNNAMED),
+        ("", UNNAMED),
+        ("   ", UNNAMED),
+        (None, UNNAMED),
+    ],
+)
+def test_the_salutation_greets_a_title_and_surname_else_the_name_as_given(name, greeting):
+    assert salutation(name) == greeting
+
+
+def test_a_letter_to_nobody_by_name_ends_faithfully():
+    assert valediction(UNNAMED) == "Yours faithfully"
+    assert valediction("Dear Ms Smith") == "Yours sincerely"
+
+
+@given(st.text())
+def test_the_salutation_never_fails_and_uses_only_the_names_words(name):
+    greeting = salutation(name)
+    assert greeting.startswith("Dear ")
+    assert greeting == " ".join(greeting.split())
+    if greeting != UNNAMED:
+        words = name.split()
+        assert all(word in words or word in name for word in greeting.split()[1:])
