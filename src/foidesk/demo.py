@@ -9,6 +9,7 @@ import random
 import tomllib
 from datetime import UTC, date, datetime, time, timedelta
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 from django.contrib.auth.models import Group
 from django.db import transaction
@@ -71,6 +72,21 @@ REFERENCE_REQUESTER = {
     "name": "Sam Requester",
     "email": "sam.requester@example.com",
     "postal_address": "12 Example Road\nFinchley\nN3 9ZZ",
+}
+LONDON = ZoneInfo("Europe/London")
+# When each step of 5973764 happened, London time on working days: received on Friday
+# 17 January 2020 and logged that morning, both service areas asked on the Monday, their
+# answers in by their internal due date (7 February), the response drafted and sent for
+# approval on Thursday 13 February, approved and sent on the due date, Friday 14 February.
+HISTORY = {
+    "logged": datetime(2020, 1, 17, 10, 40, tzinfo=LONDON),
+    "asked": datetime(2020, 1, 20, 9, 30, tzinfo=LONDON),
+    "Adults Services": datetime(2020, 2, 4, 15, 20, tzinfo=LONDON),
+    "Family Services": datetime(2020, 2, 6, 11, 5, tzinfo=LONDON),
+    "drafted": datetime(2020, 2, 13, 10, 0, tzinfo=LONDON),
+    "submitted": datetime(2020, 2, 13, 16, 10, tzinfo=LONDON),
+    "approved": datetime(2020, 2, 14, 10, 15, tzinfo=LONDON),
+    "sent": datetime(2020, 2, 14, 14, 30, tzinfo=LONDON),
 }
 # username: (role, service area, first name, last name)
 USERS = {
@@ -154,38 +170,49 @@ def _load_staff(password):
 
 
 def _load_reference_case():
-    """Barnet's request, answered as the council answered it on 14 February 2020."""
+    """Barnet's request, answered as the council answered it on 14 February 2020, each step
+    recorded when it happened (HISTORY), so that its timeline is the case's history."""
     officer = User.objects.get(username="officer")
-    case = services.log_request(
-        officer,
-        regime=REFERENCE_CASE["regime"],
-        channel="email",
-        received_at=datetime(2020, 1, 17, 10, 12, tzinfo=UTC),
-        subject=REFERENCE_CASE["subject"],
-        body=REFERENCE_CASE["body"],
-        requested_format=REFERENCE_CASE["requested_format"],
-        requester=REFERENCE_REQUESTER,
-        reference=REFERENCE_CASE["reference"],
-    )
-    services.assign(case, officer, officer)
-    services.take_action(case, officer, "start")
-    questions = list(case.questions.all())
-    for area in SERVICE_AREAS:
-        asked = services.request_contribution(
-            case,
+    with services.happened_at(HISTORY["logged"]):
+        case = services.log_request(
             officer,
-            ServiceArea.objects.get(name=area),
-            questions,
-            instructions="Please answer for your service, one column for each system.",
-            due_on=date(2020, 2, 7),
+            regime=REFERENCE_CASE["regime"],
+            channel="email",
+            received_at=datetime(2020, 1, 17, 10, 12, tzinfo=UTC),
+            subject=REFERENCE_CASE["subject"],
+            body=REFERENCE_CASE["body"],
+            requested_format=REFERENCE_CASE["requested_format"],
+            requester=REFERENCE_REQUESTER,
+            reference=REFERENCE_CASE["reference"],
         )
-        contributor = User.objects.get(service_areas__name=area)
-        services.answer_contribution(asked, contributor, CONTRIBUTIONS[area])
-    services.take_action(case, officer, "draft")
-    _answer_as_barnet_did(case, officer)
-    services.take_action(case, officer, "submit_for_approval")
-    services.take_action(case, User.objects.get(username="approver"), "approve")
-    responses.mark_sent(case, officer, on=date(2020, 2, 14), method="email")
+        services.assign(case, officer, officer)
+        services.take_action(case, officer, "start")
+    questions = list(case.questions.all())
+    with services.happened_at(HISTORY["asked"]):
+        asked = {
+            area: services.request_contribution(
+                case,
+                officer,
+                ServiceArea.objects.get(name=area),
+                questions,
+                instructions="Please answer for your service, one column for each system.",
+                due_on=date(2020, 2, 7),
+            )
+            for area in SERVICE_AREAS
+        }
+    for area in SERVICE_AREAS:
+        with services.happened_at(HISTORY[area]):
+            contributor = User.objects.get(service_areas__name=area)
+            services.answer_contribution(asked[area], contributor, CONTRIBUTIONS[area])
+    with services.happened_at(HISTORY["drafted"]):
+        services.take_action(case, officer, "draft")
+        _answer_as_barnet_did(case, officer)
+    with services.happened_at(HISTORY["submitted"]):
+        services.take_action(case, officer, "submit_for_approval")
+    with services.happened_at(HISTORY["approved"]):
+        services.take_action(case, User.objects.get(username="approver"), "approve")
+    with services.happened_at(HISTORY["sent"]):
+        responses.mark_sent(case, officer, on=date(2020, 2, 14), method="email")
 
 
 CONTRIBUTIONS = {
