@@ -1,12 +1,17 @@
-"""The demo authority, its service areas and its staff."""
+"""The demo authority, its service areas, its staff, and its case 5973764's history."""
+
+from datetime import date, datetime
+from zoneinfo import ZoneInfo
 
 import pytest
 from django.contrib.auth import authenticate
 
 from foidesk import demo
 from foidesk.accounts.models import User
-from foidesk.casework.models import Authority, ServiceArea
-from foidesk.casework.services import current_authority
+from foidesk.casework.models import Authority, Request, ServiceArea
+from foidesk.casework.services import calendar, current_authority
+
+LONDON = ZoneInfo("Europe/London")
 
 pytestmark = pytest.mark.django_db
 
@@ -55,6 +60,33 @@ def test_the_demo_password_is_made_once_and_kept_private(tmp_path):
 def test_without_an_authority_pages_say_so_rather_than_fail(client):
     assert current_authority().name == "Your authority"
     assert "Your authority" in client.get("/").content.decode()
+
+
+def test_5973764s_timeline_runs_from_17_january_to_14_february_2020():
+    """Received Fri 17 Jan 2020, due and answered Fri 14 Feb 2020 (the reference letter),
+    each step on a working day, in the order it happened."""
+    demo.load("demo-password-1", generated=0)
+    case = Request.objects.get(reference="5973764")
+    events = list(case.timeline.all())
+    history = [event for event in events if event.kind != "published"]
+    moments = [event.at.astimezone(LONDON) for event in history]
+    assert moments == sorted(moments)
+    assert moments[0] == datetime(2020, 1, 17, 10, 40, tzinfo=LONDON)
+    assert moments[-1] == datetime(2020, 2, 14, 14, 30, tzinfo=LONDON)
+    assert all(calendar().is_working_day(moment.date()) for moment in moments)
+    assert all(9 <= moment.hour < 17 for moment in moments)
+    said = {
+        event.description.split(":")[0]: event.at.astimezone(LONDON).date() for event in history
+    }
+    assert said["Adults Services answered"] == date(2020, 2, 4)
+    assert said["Family Services answered"] == date(2020, 2, 6)
+    assert said["Approve the response"] == date(2020, 2, 14)
+    # Publishing is the one thing the demo does on the day it is loaded.
+    assert [event.kind for event in events[len(history) :]] == ["published"]
+    for contribution in case.contributions.all():
+        assert contribution.requested_at.astimezone(LONDON).date() == date(2020, 1, 20)
+        assert contribution.requested_at < contribution.answered_at <= moments[-1]
+    assert case.created_at == case.requester.created_at == events[0].at
 
 
 def _counts():

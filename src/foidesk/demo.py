@@ -9,6 +9,7 @@ import random
 import tomllib
 from datetime import UTC, date, datetime, time, timedelta
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 from django.contrib.auth.models import Group
 from django.db import transaction
@@ -67,6 +68,26 @@ Please could you provide the answers to these questions above in Microsoft Excel
 separate worksheet for Adults and Childrens, please could you use the following Row titles and a \
 Column for each system? (happy to provide a template as below if required).
 """,
+}
+REFERENCE_REQUESTER = {
+    "name": "Sam Requester",
+    "email": "sam.requester@example.com",
+    "postal_address": "12 Example Road\nFinchley\nN3 9ZZ",
+}
+LONDON = ZoneInfo("Europe/London")
+# When each step of 5973764 happened, London time on working days: received on Friday
+# 17 January 2020 and logged that morning, both service areas asked on the Monday, their
+# answers in by their internal due date (7 February), the response drafted and sent for
+# approval on Thursday 13 February, approved and sent on the due date, Friday 14 February.
+HISTORY = {
+    "logged": datetime(2020, 1, 17, 10, 40, tzinfo=LONDON),
+    "asked": datetime(2020, 1, 20, 9, 30, tzinfo=LONDON),
+    "Adults Services": datetime(2020, 2, 4, 15, 20, tzinfo=LONDON),
+    "Family Services": datetime(2020, 2, 6, 11, 5, tzinfo=LONDON),
+    "drafted": datetime(2020, 2, 13, 10, 0, tzinfo=LONDON),
+    "submitted": datetime(2020, 2, 13, 16, 10, tzinfo=LONDON),
+    "approved": datetime(2020, 2, 14, 10, 15, tzinfo=LONDON),
+    "sent": datetime(2020, 2, 14, 14, 30, tzinfo=LONDON),
 }
 # username: (role, service area, first name, last name)
 USERS = {
@@ -150,47 +171,60 @@ def _load_staff(password):
 
 
 def _load_reference_case():
-    """Barnet's request, answered as the council answered it on 14 February 2020."""
+    """Barnet's request, answered as the council answered it on 14 February 2020, each step
+    recorded when it happened (HISTORY), so that its timeline is the case's history."""
     officer = User.objects.get(username="officer")
-    case = services.log_request(
-        officer,
-        regime=REFERENCE_CASE["regime"],
-        channel="email",
-        received_at=datetime(2020, 1, 17, 10, 12, tzinfo=UTC),
-        subject=REFERENCE_CASE["subject"],
-        body=REFERENCE_CASE["body"],
-        requested_format=REFERENCE_CASE["requested_format"],
-        requester={"name": "Sam Requester", "email": "sam.requester@example.com"},
-        reference=REFERENCE_CASE["reference"],
-    )
-    services.assign(case, officer, officer)
-    services.take_action(case, officer, "start")
-    questions = list(case.questions.all())
-    for area in SERVICE_AREAS:
-        asked = services.request_contribution(
-            case,
+    with services.happened_at(HISTORY["logged"]):
+        case = services.log_request(
             officer,
-            ServiceArea.objects.get(name=area),
-            questions,
-            instructions="Please answer for your service, one column for each system.",
-            due_on=date(2020, 2, 7),
+            regime=REFERENCE_CASE["regime"],
+            channel="email",
+            received_at=datetime(2020, 1, 17, 10, 12, tzinfo=UTC),
+            subject=REFERENCE_CASE["subject"],
+            body=REFERENCE_CASE["body"],
+            requested_format=REFERENCE_CASE["requested_format"],
+            requester=REFERENCE_REQUESTER,
+            reference=REFERENCE_CASE["reference"],
         )
-        contributor = User.objects.get(service_areas__name=area)
-        services.answer_contribution(asked, contributor, CONTRIBUTIONS[area])
-    services.take_action(case, officer, "draft")
-    _answer_as_barnet_did(case, officer)
-    services.take_action(case, officer, "submit_for_approval")
-    services.take_action(case, User.objects.get(username="approver"), "approve")
-    # Barnet emailed it from its own system: recorded here as sent from another system.
-    sending.record_sent(case, officer, on=date(2020, 2, 14), method=SentResponse.Method.OTHER)
+        services.assign(case, officer, officer)
+        services.take_action(case, officer, "start")
+    questions = list(case.questions.all())
+    with services.happened_at(HISTORY["asked"]):
+        asked = {
+            area: services.request_contribution(
+                case,
+                officer,
+                ServiceArea.objects.get(name=area),
+                questions,
+                instructions="Please answer for your service, one column for each system.",
+                due_on=date(2020, 2, 7),
+            )
+            for area in SERVICE_AREAS
+        }
+    for area in SERVICE_AREAS:
+        with services.happened_at(HISTORY[area]):
+            contributor = User.objects.get(service_areas__name=area)
+            services.answer_contribution(asked[area], contributor, CONTRIBUTIONS[area])
+    with services.happened_at(HISTORY["drafted"]):
+        services.take_action(case, officer, "draft")
+        _answer_as_barnet_did(case, officer)
+    with services.happened_at(HISTORY["submitted"]):
+        services.take_action(case, officer, "submit_for_approval")
+    with services.happened_at(HISTORY["approved"]):
+        services.take_action(case, User.objects.get(username="approver"), "approve")
+    with services.happened_at(HISTORY["sent"]):
+        # Barnet emailed it from its own system: recorded as sent from another system.
+        sending.record_sent(
+            case, officer, on=date(2020, 2, 14), method=SentResponse.Method.OTHER
+        )
 
 
 CONTRIBUTIONS = {
     "Adults Services": "Mosaic (Servelec HSE): case management and electronic document storage. "
     "Around 415 users. Implemented 1 April 2017. 10-year contract, to 2023. Spend figures "
     "attached, but they are commercially sensitive.",
-    "Family Services": "LiquidLogic, 350 users. Provided as part of the Capita contract, "
-    "which is published on Open Barnet.",
+    "Family Services": "LiquidLogic, our case management system, 350 users. Provided as part "
+    "of the Capita contract, which is published on Open Barnet.",
 }
 CAPITA_CONTRACT = "https://open.barnet.gov.uk/dataset/customer-and-support-group-csg-contract"
 # The reference letter's answers, question by question: (outcome, exemptions, answer, link).
@@ -199,7 +233,8 @@ BARNET_ANSWERS = {
         "released",
         [],
         "Adults: Mosaic is the case management system and is also used for electronic "
-        "document storage. The supplier is Servelec HSE.\n\nFamily Services use LiquidLogic.",
+        "document storage. The supplier is Servelec HSE.\n\nFamily Services use LiquidLogic "
+        "as their case management system. This is provided as part of the Capita contract.",
         "",
     ),
     2: (
@@ -213,8 +248,10 @@ BARNET_ANSWERS = {
         "partly_released",
         ["foia-43-2"],
         "Adults: Mosaic was first implemented on 1st April 2017. We are withholding spend "
-        "details as this information is commercially sensitive.",
-        "",
+        "details as this information is commercially sensitive.\n\nFamily Services: "
+        "LiquidLogic is provided as part of the Capita contract, details of which can be "
+        f"found at: [{CAPITA_CONTRACT}]({CAPITA_CONTRACT})",
+        CAPITA_CONTRACT,
     ),
     4: (
         "published",
@@ -293,13 +330,20 @@ def _barnet_sheets():
     adults.update({(row, 0): withheld for row in range(len(adults_rows), len(rows) - 2)})
     adults[(len(rows) - 2, 0)] = tables.Cell("value", "10 years")
     adults[(len(rows) - 1, 0)] = tables.Cell("value", "2023")
+    # The council gave no date for LiquidLogic: it pointed to the published Capita contract
+    # for everything about it but its users, so "First implemented" points there too, as
+    # the spend and contract rows do, rather than saying "not held", which Barnet never said.
     published = tables.Cell("published", link=CAPITA_CONTRACT)
+    childrens_values = [
+        "LiquidLogic",
+        "Provided as part of the Capita contract",
+        "Case management system",
+        "350",
+    ]
     childrens = {
-        (0, 0): tables.Cell("value", "LiquidLogic"),
-        (1, 0): published,
-        (3, 0): tables.Cell("value", "350"),
-        **{(row, 0): published for row in range(len(adults_rows), len(rows))},
+        (row, 0): tables.Cell("value", value) for row, value in enumerate(childrens_values)
     }
+    childrens.update({(row, 0): published for row in range(len(childrens_values), len(rows))})
     return [
         tables.Sheet("Adults", ["Mosaic"], rows, adults),
         tables.Sheet("Childrens", ["LiquidLogic"], rows, childrens),

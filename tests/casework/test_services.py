@@ -1,6 +1,8 @@
 """Logging, the workflow, the clock and contributions, through the casework services."""
 
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -392,3 +394,88 @@ def test_changing_to_subject_access_counts_a_calendar_month(barnet_case, officer
     )
     barnet_case.refresh_from_db()
     assert barnet_case.due_on == date(2020, 2, 17)  # 17 Feb 2020, a Monday
+
+
+def _stamps(case):
+    """Every casework stamp of when something happened to ``case``."""
+    contributions = list(case.contributions.all())
+    return [
+        case.created_at,
+        case.requester.created_at,
+        *case.timeline.values_list("at", flat=True),
+        *case.clock_events.values_list("recorded_at", flat=True),
+        *[contribution.requested_at for contribution in contributions],
+        *[contribution.answered_at for contribution in contributions],
+    ]
+
+
+def _a_little_history(officer, contributor):
+    """Log a request, stop its clock, route it and have it answered: every kind of stamp."""
+    case = log(officer)
+    services.take_action(case, officer, "start")
+    services.take_action(case, officer, "seek_clarification", note="Which bridge?")
+    services.take_action(case, officer, "clarification_received")
+    asked = services.request_contribution(
+        case, officer, ServiceArea.objects.get(name="Highways"), case.questions.all()
+    )
+    services.answer_contribution(asked, contributor, "£1.2m")
+    return Request.objects.get(pk=case.pk)
+
+
+@pytest.fixture
+def contributor(make_user):
+    return make_user("contributor", Role.CONTRIBUTOR, service_areas=["Highways"])
+
+
+def test_what_staff_do_is_stamped_when_they_do_it(authority, officer, contributor, time_machine):
+    now = datetime(2021, 3, 2, 11, 30, tzinfo=UTC)
+    time_machine.move_to(now, tick=False)
+    case = _a_little_history(officer, contributor)
+    assert set(_stamps(case)) == {now}
+    assert ClockEvent.objects.get(kind="clarification_sought").on == date(2021, 3, 2)
+
+
+def test_history_is_recorded_at_the_moment_it_happened(authority, officer, contributor):
+    """services.happened_at: every stamp, and "today" for the dates that default to it."""
+    then = datetime(2020, 1, 20, 9, 30, tzinfo=ZoneInfo("Europe/London"))
+    with services.happened_at(then):
+        case = _a_little_history(officer, contributor)
+    assert set(_stamps(case)) == {then}
+    assert ClockEvent.objects.get(kind="clarification_sought").on == date(2020, 1, 20)
+    # 10 working days from Mon 20 Jan 2020 (the setting), not from the day the test runs.
+    assert case.contributions.get().due_on == date(2020, 2, 3)
+    later = log(officer)
+    assert later.timeline.get().at > then + timedelta(days=365)
+
+
+def test_moments_nest_and_are_given_back_even_when_the_step_fails(authority, officer):
+    outer = datetime(2020, 1, 17, 10, 40, tzinfo=UTC)
+    inner = datetime(2020, 1, 20, 9, 30, tzinfo=UTC)
+    with services.happened_at(outer):
+        case = log(officer)
+        with pytest.raises(services.CaseworkError), services.happened_at(inner):
+            services.set_questions(case, officer, [])
+        services.assign(case, officer, None)
+        services.assign(case, officer, officer)
+    assert list(case.timeline.values_list("at", flat=True)) == [outer, outer]
+
+
+@pytest.mark.parametrize(
+    ("moment", "message"),
+    [
+        (datetime(2020, 1, 17, 10, 40), "time zone"),
+        (datetime(2999, 1, 1, tzinfo=UTC), "future"),
+    ],
+)
+def test_history_needs_a_moment_in_the_past_with_its_zone(moment, message):
+    with pytest.raises(ValueError, match=message), services.happened_at(moment):
+        pass
+
+
+def test_only_trusted_callers_choose_when_something_happened():
+    """Views and the API never set the moment: what staff do happens when they do it."""
+    source = Path(services.__file__).parents[1]
+    pages = [*source.glob("*/views.py"), *source.glob("api/*.py"), *source.glob("web/*.py")]
+    assert pages
+    for page in pages:
+        assert "happened_at" not in page.read_text(), page

@@ -2,8 +2,12 @@
 section 8: a disclosure log never carries the requester's identity), its versions, taking
 down, and the staff pages that do it."""
 
+import io
+
 import pytest
+from django.core.files.storage import default_storage
 from django.utils import timezone
+from pypdf import PdfReader
 
 from foidesk import demo
 from foidesk.accounts.roles import Role
@@ -12,6 +16,7 @@ from foidesk.casework.models import Request
 from foidesk.publication import redaction, search, services
 from foidesk.publication.models import DisclosureEntry
 from foidesk.responses import sending
+from foidesk.responses import services as responses
 from tests.helpers import answer_every_question
 
 pytestmark = pytest.mark.django_db
@@ -77,6 +82,28 @@ def test_the_demo_publishes_5973764_without_its_requester(barnet):
         "5973764-response.pdf",
         "5973764-answers.xlsx",
     }
+
+
+def test_the_published_letter_is_addressed_to_nobody(barnet):
+    """The letter as sent names the requester and their address; the one previewed and
+    released in the disclosure log has neither (LAW.md section 8)."""
+    personal = ["Sam Requester", "12 Example Road", "Finchley", "N3 9ZZ"]
+    sent = responses.compose_letter(barnet).text
+    assert all(words in sent for words in personal)
+
+    previewed = services.preview(barnet).response
+    released = DisclosureEntry.objects.get(request=barnet).current.files.get(
+        filename="5973764-response.pdf"
+    )
+    with default_storage.open(released.stored_as) as stored:
+        pdf = PdfReader(io.BytesIO(stored.read()))
+    released_text = " ".join(page.extract_text() for page in pdf.pages)
+    for text in [previewed.original, previewed.text, released_text]:
+        assert not [words for words in personal if words in text]
+        assert "Dear Sir or Madam," in text
+        assert "Olu Officer" in text
+    # Nothing had to be taken out of the letter to hide them.
+    assert not previewed.removals
 
 
 @pytest.mark.parametrize("words", ["Mosaic", "case management system"])

@@ -4,13 +4,28 @@ A request's requester is a separate record, so that retention, erasure and the d
 log never need to touch the request itself. The timeline is append-only.
 """
 
+import contextvars
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 
 from foidesk import law
 from foidesk.casework import references
 from foidesk.casework.workflow import OPEN_STATES, State
+
+# The moment a trusted caller is recording history as of (services.happened_at); unset
+# (the case for every view and API call), things happen now. A context variable, so a
+# moment set in one thread or task is never seen by another.
+happening_at = contextvars.ContextVar("happening_at", default=None)
+
+
+def moment():
+    """When what is being recorded happened: the moment given to services.happened_at, or
+    now. The default of every casework stamp of when something happened."""
+    return happening_at.get() or timezone.now()
+
 
 NATIONS = [(nation.value, nation.title) for nation in law.Nation]
 RECEIPT_RULES = [
@@ -177,7 +192,7 @@ class Requester(models.Model):
     name = models.CharField(max_length=200)
     email = models.EmailField(blank=True)
     postal_address = models.TextField(blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)
+    created_at = models.DateTimeField(default=moment, editable=False)
 
     def __str__(self):
         return f"Requester {self.pk}"
@@ -231,7 +246,7 @@ class Request(models.Model):
     responded_on = models.DateField(null=True, blank=True, editable=False)
     # The last day the assigned officer was reminded that the request is overdue.
     reminded_on = models.DateField(null=True, blank=True, editable=False)
-    created_at = models.DateTimeField(auto_now_add=True)
+    created_at = models.DateTimeField(default=moment, editable=False)
 
     objects = RequestQuerySet.as_manager()
 
@@ -292,7 +307,7 @@ class Contribution(models.Model):
     due_on = models.DateField()
     status = models.CharField(max_length=20, choices=Status.choices, default=Status.REQUESTED)
     answer = models.TextField(blank=True)
-    requested_at = models.DateTimeField(auto_now_add=True)
+    requested_at = models.DateTimeField(default=moment, editable=False)
     answered_at = models.DateTimeField(null=True, blank=True)
     answered_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
@@ -328,7 +343,7 @@ class ClockEvent(models.Model):
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
-    recorded_at = models.DateTimeField(auto_now_add=True)
+    recorded_at = models.DateTimeField(default=moment, editable=False)
 
     class Meta:
         ordering = ["on", "recorded_at"]
@@ -366,7 +381,7 @@ class TimelineEvent(models.Model):
     """
 
     request = models.ForeignKey(Request, on_delete=models.PROTECT, related_name="timeline")
-    at = models.DateTimeField(auto_now_add=True, db_index=True)
+    at = models.DateTimeField(default=moment, editable=False, db_index=True)
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )

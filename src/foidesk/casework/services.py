@@ -4,13 +4,15 @@ Every change writes a timeline event with its actor. The deadline is worked out 
 foidesk.law from the clock events and kept in ``Request.due_on`` for lists.
 """
 
+from contextlib import contextmanager
+
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils import timezone
 
 from foidesk import law
 from foidesk.accounts import permissions
-from foidesk.casework import references, workflow
+from foidesk.casework import models, references, workflow
 from foidesk.casework.models import (
     Authority,
     ClockEvent,
@@ -72,6 +74,26 @@ def calendar_of(regime):
     """The working-day calendar a request under ``regime`` is counted on here."""
     settings = deadline_settings()
     return law.Regime(regime).rules.calendar_for(settings.nation, settings.overrides)
+
+
+@contextmanager
+def happened_at(moment):
+    """Record what is done inside as having happened at ``moment``: the timeline, the clock
+    events, contributions asked for and answered, and "today" for the dates they default to.
+
+    Only for trusted callers recording history that already happened, such as the demo
+    loading a case as it was answered in 2020 or importing another system's log. Views and
+    the API never use it: what staff do happens when they do it.
+    """
+    if timezone.is_naive(moment):
+        raise ValueError("Give the moment with its time zone, e.g. Europe/London.")
+    if moment > timezone.now():
+        raise ValueError("History cannot be recorded as happening in the future.")
+    token = models.happening_at.set(moment)
+    try:
+        yield
+    finally:
+        models.happening_at.reset(token)
 
 
 def record(request, actor, kind, description):
@@ -411,7 +433,7 @@ def answer_contribution(contribution, actor, answer):
         contribution.answer = answer.strip()
         contribution.status = Contribution.Status.ANSWERED
         contribution.answered_by = actor
-        contribution.answered_at = timezone.now()
+        contribution.answered_at = models.moment()
         contribution.save(update_fields=["answer", "status", "answered_by", "answered_at"])
         record(
             contribution.request,
@@ -423,7 +445,7 @@ def answer_contribution(contribution, actor, answer):
 
 
 def _today():
-    return timezone.localdate()
+    return timezone.localdate(models.moment())
 
 
 def _name(user):

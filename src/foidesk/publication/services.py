@@ -52,7 +52,7 @@ def preview(case):
         "emails": [requester.email] if requester and requester.email else [],
         "address": requester.postal_address if requester else "",
     }
-    letter = responses.compose_letter(case)
+    letter = responses.compose_letter(case, addressed=False)
     request = redaction.redact(case.body, **known)
     files = [("letter", f"{case.reference}-response.pdf", "The response letter (PDF)")]
     if case.answer_sheets.exists():
@@ -104,7 +104,8 @@ def publish(case, actor, *, title, topic, files):
 
 def _release(case, version, chosen):
     if "letter" in chosen:
-        _keep(version, f"{case.reference}-response.pdf", PDF, responses.render_letter(case, "pdf"))
+        letter = responses.render_letter(case, "pdf", addressed=False)
+        _keep(version, f"{case.reference}-response.pdf", PDF, letter)
     if "answers" in chosen and case.answer_sheets.exists():
         _keep(
             version,

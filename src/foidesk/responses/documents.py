@@ -11,7 +11,7 @@ from docx import Document
 from docx.opc.constants import RELATIONSHIP_TYPE
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
-from docx.shared import Pt, RGBColor
+from docx.shared import Mm, Pt, RGBColor
 
 from foidesk.responses import markup
 
@@ -61,8 +61,13 @@ FORMATS = {
 LETTER_FORMATS = [name for name, format in FORMATS.items() if format.part == "letter"]
 ANSWER_FORMATS = [name for name, format in FORMATS.items() if format.part == "answers"]
 
-PAGE_STYLE = """
-@page { size: A4; margin: 20mm 20mm 22mm; }
+# A4, as UK letters are, with the same margins in the PDF (PAGE_STYLE) and the DOCX.
+A4_MM = {"width": 210, "height": 297}
+MARGINS_MM = {"top": 20, "right": 20, "bottom": 22, "left": 20}
+PAGE = "@page {{ size: {width}mm {height}mm; margin: {top}mm {right}mm {bottom}mm {left}mm; }}"
+PAGE_STYLE = (
+    PAGE.format(**A4_MM, **MARGINS_MM)
+    + """
 body { font-family: Arial, "DejaVu Sans", sans-serif; font-size: 11pt; line-height: 1.4;
        color: #0b0c0c; }
 h2 { font-size: 14pt; margin: 1.2em 0 0.4em; }
@@ -72,6 +77,7 @@ p { margin: 0 0 0.6em; }
 blockquote { margin: 0 0 0.6em 1.5em; font-weight: bold; }
 a { color: #1d70b8; }
 """
+)
 
 
 def html_page(letter):
@@ -99,6 +105,11 @@ def email_bodies(letter):
 def to_docx(letter):
     """A Word document, with real headings, lists and links, and no personal metadata."""
     document = Document()
+    # python-docx starts from US Letter.
+    for section in document.sections:
+        section.page_width, section.page_height = Mm(A4_MM["width"]), Mm(A4_MM["height"])
+        for side, mm in MARGINS_MM.items():
+            setattr(section, f"{side}_margin", Mm(mm))
     normal = document.styles["Normal"]
     normal.font.name = "Arial"
     normal.font.size = Pt(11)

@@ -7,6 +7,7 @@ may their wording leave a letter without what the law requires of it: ``wording_
 writes made-up refusals with it and asks foidesk.law.
 """
 
+import re
 from dataclasses import dataclass, replace
 from datetime import date
 from pathlib import Path
@@ -21,6 +22,7 @@ DEFAULTS = Path(__file__).parent / "letter_blocks"
 # The blocks in the order the letter gives them; "exemption" repeats, one for each relied on.
 ORDER = [
     ("letterhead", "Letterhead: team, authority, address, date and reference"),
+    ("addressee", "The requester's name and address, and the salutation"),
     ("opening", "The request, quoted, and the law it was handled under"),
     ("held", "Whether the information is held"),
     ("answers", "The answer to each question"),
@@ -29,6 +31,7 @@ ORDER = [
     ("advice", "Advice and assistance (FOIA s.16)"),
     ("direct_marketing", "The direct marketing paragraph"),
     ("rights", "Review and Information Commissioner rights (FOIA s.17(7))"),
+    ("sign_off", "Sign-off: the officer, the team and the authority"),
 ]
 BLOCK_KEYS = [key for key, _ in ORDER]
 
@@ -54,6 +57,60 @@ class Letter:
     @property
     def text(self):
         return markup.to_text(self.blocks)
+
+
+# Titles a name may begin with, written with or without a full stop; a letter to a titled
+# name greets the title and surname ("Dear Ms Smith"), as British letters do.
+TITLES = {
+    "mr",
+    "mrs",
+    "ms",
+    "miss",
+    "mx",
+    "dr",
+    "prof",
+    "professor",
+    "rev",
+    "revd",
+    "reverend",
+    "cllr",
+    "councillor",
+}
+# For a letter to nobody by name: an erased requester, no name given, or the copy of the
+# letter published in the disclosure log. The usual British greeting to an unknown reader.
+UNNAMED = "Dear Sir or Madam"
+
+
+def salutation(name):
+    """How a letter to ``name`` begins: "Dear Ms Smith" for "Ms Jane Smith", "Dear Sam
+    Requester" for a name with no title, and UNNAMED when there is no name to use.
+
+    The surname is the last word with any lower-case particles before it ("Mr Ludwig van
+    Beethoven": "Dear Mr van Beethoven"); after a title, anything from a comma or bracket
+    on is left out ("Dr Jane Smith, PhD": "Dear Dr Smith").
+    """
+    words = str(name or "").split()
+    if not words:
+        return UNNAMED
+    title, rest = words[0], " ".join(words[1:])
+    if title.rstrip(".").lower() not in TITLES:
+        return "Dear " + " ".join(words)
+    named = re.split(r"[,(]", rest, maxsplit=1)[0].split()
+    if not named:
+        # A title alone names nobody; a title then only a bracket or comma is left as given.
+        return f"Dear {' '.join(words)}" if rest else UNNAMED
+    start = len(named) - 1
+    # In a name written all in lower case the case says nothing about particles.
+    if any(word[:1].isupper() for word in named):
+        while start > 0 and named[start - 1][:1].islower():
+            start -= 1
+    return f"Dear {title} {' '.join(named[start:])}"
+
+
+def valediction(greeting):
+    """How a letter beginning ``greeting`` ends: "Yours faithfully" to a reader not named,
+    "Yours sincerely" to one who is."""
+    return "Yours faithfully" if greeting == UNNAMED else "Yours sincerely"
 
 
 def default_text(key):
@@ -107,6 +164,14 @@ def sample_context():
         },
         "reference": "1234567",
         "letter_date": "14 February 2020",
+        "addressee": {
+            "name": "Ms Jane Smith",
+            "address_lines": ["10 High Street", "Exampleton", "EX1 2BB"],
+        },
+        "salutation": "Dear Ms Smith",
+        "valediction": "Yours sincerely",
+        "officer": "Olu Officer",
+        "outcome": "partially_withheld",
         "received_on": "17 January 2020",
         "request_paragraphs": [
             "Please tell me:",

@@ -1,4 +1,4 @@
-"""The small markup response letters are written in, and its renderings.
+r"""The small markup response letters are written in, and its renderings.
 
 Letter blocks are plain text with just enough structure for a letter:
 
@@ -7,16 +7,27 @@ Letter blocks are plain text with just enough structure for a letter:
     - a bullet point
     **bold words**
     [words](https://a.link)
+    \*                   a backslash before \ * [ ] # > - keeps that character as itself
 
 A blank line ends a paragraph. Nothing else is special, so an administrator editing a
 block cannot break the page, and every rendering (HTML, plain text, DOCX) reads the same.
+Text from outside the authority (the requester's name and address, the words of their
+request) goes in through ``escape``, so that it always reads as the plain text it is.
 """
 
+import html
 import re
 from dataclasses import dataclass
-from html import escape
 
-INLINE = re.compile(r"\*\*(?P<bold>.+?)\*\*|\[(?P<text>[^\]]+)\]\((?P<url>[^)\s]+)\)")
+# The characters that can start markup; escape() puts a backslash before each.
+SPECIAL = re.compile(r"([\\*\[\]#>-])")
+ESCAPED = re.compile(r"\\([\\*\[\]#>-])")
+# An escaped character is consumed whole, so it can neither open nor close bold or a link.
+INLINE = re.compile(
+    r"\\(?P<escaped>[\\*\[\]#>-])"
+    r"|\*\*(?P<bold>(?:\\.|[^\\])+?)\*\*"
+    r"|\[(?P<text>(?:\\.|[^\]\\])+)\]\((?P<url>[^)\s]+)\)"
+)
 # Only these kinds of link reach a letter; anything else stays as text.
 SAFE_LINK = re.compile(r"^(https?://|mailto:)", re.IGNORECASE)
 
@@ -47,6 +58,15 @@ class Bullets:
 @dataclass(frozen=True)
 class Quote:
     runs: tuple
+
+
+def escape(text):
+    """``text`` as markup that renders as exactly that text, on one line.
+
+    Line breaks become spaces: a line of its own could otherwise begin a heading, quote or
+    bullet, and a blank line end the paragraph it was put in.
+    """
+    return SPECIAL.sub(r"\\\1", " ".join(str(text).split()))
 
 
 def parse(markup):
@@ -97,20 +117,33 @@ def parse(markup):
 
 def runs(text):
     """The inline runs of ``text``: plain, bold and linked."""
-    found, at = [], 0
+    found, plain, at = [], [], 0
+
+    def end_plain():
+        if "".join(plain):
+            found.append(Run("".join(plain)))
+        plain.clear()
+
     for match in INLINE.finditer(text):
-        if match.start() > at:
-            found.append(Run(text[at : match.start()]))
-        if match.group("bold"):
-            found.append(Run(match.group("bold"), bold=True))
+        plain.append(text[at : match.start()])
+        if match.group("escaped"):
+            plain.append(match.group("escaped"))
+        elif match.group("bold"):
+            end_plain()
+            found.append(Run(_unescaped(match.group("bold")), bold=True))
         elif SAFE_LINK.match(match.group("url")):
-            found.append(Run(match.group("text"), link=match.group("url")))
+            end_plain()
+            found.append(Run(_unescaped(match.group("text")), link=match.group("url")))
         else:
-            found.append(Run(match.group(0)))
+            plain.append(_unescaped(match.group(0)))
         at = match.end()
-    if at < len(text):
-        found.append(Run(text[at:]))
+    plain.append(text[at:])
+    end_plain()
     return tuple(found)
+
+
+def _unescaped(text):
+    return ESCAPED.sub(r"\1", text)
 
 
 def to_html(blocks, heading_offset=0):
@@ -131,15 +164,15 @@ def to_html(blocks, heading_offset=0):
 
 
 def _html_runs(items):
-    html = []
+    parts = []
     for run in items:
-        text = escape(run.text)
+        text = html.escape(run.text)
         if run.link:
-            text = f'<a href="{escape(run.link)}">{text}</a>'
+            text = f'<a href="{html.escape(run.link)}">{text}</a>'
         if run.bold:
             text = f"<strong>{text}</strong>"
-        html.append(text)
-    return "".join(html)
+        parts.append(text)
+    return "".join(parts)
 
 
 def to_text(blocks):

@@ -17,7 +17,7 @@ from foidesk.casework import services as casework
 from foidesk.casework import workflow
 from foidesk.casework.models import ClockEvent, Request
 from foidesk.law.dates import uk_date
-from foidesk.responses import changes, documents, letter, tables
+from foidesk.responses import changes, documents, letter, markup, tables
 from foidesk.responses.models import (
     AnswerSheet,
     ApprovalDecision,
@@ -332,11 +332,52 @@ def problems(case):
     if case.regime == "sar":
         return []
     try:
-        return law.problems(facts(case))
+        return law.problems(facts(case)) + unanswered_cells(case)
     except letter.LetterError as failed:
         return [
             f"{failed} Until an administrator corrects it, the letter cannot be written or checked."
         ]
+
+
+# Where a sheet has more cells than this with no answer, it is named once with a count.
+CELLS_NAMED = 3
+SAY_WHY = "or say why (withheld, not held or published elsewhere)"
+
+
+def unanswered_cells(case):
+    """Each answer-sheet cell left empty, in plain words.
+
+    A requester who asks for a sheet per service and a column per system asks every
+    question of each: so once the answer is given as sheets, every cell of every sheet must
+    say something, a value or why there is none (withheld, not held, or published
+    elsewhere), and the workbook and the letter then cover the same ground. Nothing here
+    guesses at prose: whether each service area's answer in a question's text covers every
+    service is for the officer to read, and a request answered without sheets is checked
+    only against the law. This is not a statutory rule (FOIA s.1(1) asks for the
+    information, not a shape), so it lives here rather than in foidesk.law.
+    """
+    found = []
+    for sheet in answer_table(case).sheets:
+        empty = [
+            (row, column)
+            for row in range(len(sheet.rows))
+            for column in range(len(sheet.columns))
+            if sheet.cell(row, column).kind == tables.EMPTY
+        ]
+        if len(empty) > CELLS_NAMED:
+            row, column = empty[0]
+            found.append(
+                f"Sheet “{sheet.name}” has {len(empty)} cells with no answer, the first "
+                f"row “{sheet.rows[row]}”, column “{sheet.columns[column]}”: give each "
+                f"its answer, {SAY_WHY}"
+            )
+        else:
+            found.extend(
+                f"Sheet “{sheet.name}”, row “{sheet.rows[row]}”, column "
+                f"“{sheet.columns[column]}” has no answer: give it, {SAY_WHY}"
+                for row, column in empty
+            )
+    return found
 
 
 def outcome(case):
@@ -367,9 +408,13 @@ def outcome_label(case):
     return OUTCOME_LABELS[outcome(case)]
 
 
-def compose_letter(case, letter_date=None):
-    """The response letter, from the case's decisions, in the authority's wording."""
-    return letter.compose(_context(case, letter_date), _block_texts())
+def compose_letter(case, letter_date=None, addressed=True):
+    """The response letter, from the case's decisions, in the authority's wording.
+
+    ``addressed`` is the letter as sent, to the requester by name and address; without it,
+    the letter as the disclosure log publishes it, to nobody in particular.
+    """
+    return letter.compose(_context(case, letter_date, addressed), _block_texts())
 
 
 def _block_texts():
@@ -385,13 +430,19 @@ def letter_block_problems(key, text):
     return letter.wording_problems(key, text, _block_texts())
 
 
-def _context(case, letter_date=None):
+def _context(case, letter_date=None, addressed=True):
     authority = casework.current_authority()
     response = response_of(case)
     decisions = decisions_of(case)
     catalogue = catalogue_for(case)
     wording = dict(LocalWording.objects.values_list("exemption", "wording"))
     day = letter_date or _date_sent(case) or timezone.localdate()
+    requester = case.requester if addressed else None
+    greeting = letter.salutation(requester.name if requester else "")
+    officer = case.assigned_officer
+    # The outcome from the decisions alone, never through facts(), which composes this
+    # very letter.
+    decided = _decided(case)
     return {
         "authority": {
             "name": authority.name,
@@ -402,9 +453,14 @@ def _context(case, letter_date=None):
         },
         "reference": case.reference,
         "letter_date": _long_date(day),
+        "addressee": _addressee(requester),
+        "salutation": markup.escape(greeting),
+        "valediction": letter.valediction(greeting),
+        "officer": markup.escape(officer.get_full_name()) if officer else "",
         "received_on": _long_date(uk_date(case.received_at)),
-        "request_paragraphs": [p.strip() for p in case.body.split("\n\n") if p.strip()],
+        "request_paragraphs": [markup.escape(p) for p in case.body.split("\n\n") if p.strip()],
         "regime_title": law.Regime(case.regime).rules.title,
+        "outcome": law.outcome(decided) if decided.questions else "",
         "held": _held(decisions),
         "questions": [_question_context(d, catalogue) for d in decisions],
         "exemptions": [
@@ -444,7 +500,24 @@ def _long_date(day):
     return f"{day.day} {day:%B %Y}"
 
 
+def _addressee(requester):
+    """Whom the letter is to, ``requester`` or nobody (None): their words, like those of
+    their request, are text and never the letter's markup."""
+    if requester is None:
+        return {"name": "", "address_lines": []}
+    lines = requester.postal_address.replace("\n", ",").split(",")
+    return {
+        "name": markup.escape(requester.name),
+        "address_lines": [markup.escape(line) for line in lines if line.strip()],
+    }
+
+
 def _held(decisions):
+    # Where every question is neither confirmed nor denied, the duty to confirm or deny
+    # (FOIA s.1(1)(a)) is excluded for all of it: the letter may not open by saying
+    # whether anything is held.
+    if decisions and all(decision.outcome == Outcome.NCND for decision in decisions):
+        return "ncnd"
     held = {decision.held for decision in decisions}
     if held == {"no"}:
         return "no"
@@ -454,7 +527,7 @@ def _held(decisions):
 def _question_context(decision, catalogue):
     return {
         "number": decision.question.number,
-        "text": decision.question.text,
+        "text": markup.escape(decision.question.text),
         "answer": decision.answer,
         "outcome": decision.outcome,
         "citations": _and(
@@ -491,9 +564,10 @@ def _and(items):
     return ", ".join(items[:-1]) + " and " + items[-1]
 
 
-def render_letter(case, extension):
-    """The current draft of the letter as ``extension`` (one of documents.LETTER_FORMATS)."""
-    return letter_file(compose_letter(case), extension)
+def render_letter(case, extension, addressed=True):
+    """The current draft of the letter as ``extension`` (one of documents.LETTER_FORMATS);
+    ``addressed`` as for compose_letter."""
+    return letter_file(compose_letter(case, addressed=addressed), extension)
 
 
 def letter_file(composed, extension):
