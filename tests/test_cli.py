@@ -6,6 +6,7 @@ import urllib.error
 import urllib.request
 
 import pytest
+from docx import Document
 
 import foidesk
 from tests.processes import environment, free_port, run, serving
@@ -145,7 +146,29 @@ def test_response_writes_the_letter_and_refuses_an_incomplete_one(tmp_path, scra
     out = tmp_path / "5973764.docx"
     made = run("response", "5973764", "--format", "docx", "--out", str(out), env=env)
     assert made.returncode == 0, made.stderr
-    assert out.read_bytes().startswith(b"PK")
+    # It reads like Barnet's letter: addressed, signed, A4, both services answered.
+    document = Document(str(out))
+    text = "\n".join(paragraph.text for paragraph in document.paragraphs)
+    for words in [
+        "Sam Requester",
+        "Dear Sam Requester,",
+        "Our ref: 5973764",
+        "14 February 2020",
+        "Family Services",
+        "Section 43(2): Commercial interests",
+        "Yours sincerely,",
+        "Olu Officer",
+        "Information Management Team",
+    ]:
+        assert words in text, words
+    section = document.sections[0]
+    assert (round(section.page_width.mm), round(section.page_height.mm)) == (210, 297)
+    as_sent = tmp_path / "as-sent.docx"
+    kept = run(
+        "response", "5973764", "--format", "docx", "--as-sent", "--out", str(as_sent), env=env
+    )
+    assert kept.returncode == 0, kept.stderr
+    assert "Olu Officer" in "\n".join(p.text for p in Document(str(as_sent)).paragraphs)
     workbook = tmp_path / "answers.xlsx"
     assert (
         run("response", "5973764", "--format", "xlsx", "--out", str(workbook), env=env).returncode
@@ -170,6 +193,18 @@ def test_response_writes_the_letter_and_refuses_an_incomplete_one(tmp_path, scra
     assert "the response is not complete" in refused.stderr
     assert "- Q1" in refused.stderr
     assert not (tmp_path / "x.pdf").exists()
+    unsent = run(
+        "response",
+        drafting,
+        "--format",
+        "pdf",
+        "--as-sent",
+        "--out",
+        str(tmp_path / "x.pdf"),
+        env=env,
+    )
+    assert unsent.returncode == 2
+    assert f"no response to {drafting} has been sent yet" in unsent.stderr
 
     unknown = run(
         "response", "0000000", "--format", "pdf", "--out", str(tmp_path / "y.pdf"), env=env

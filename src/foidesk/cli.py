@@ -120,14 +120,23 @@ def parser():
         "response",
         help="write a request's response: the letter or the answer tables",
         description="Write the response to request REFERENCE as a file: the letter (html, "
-        "docx, pdf) or the answer tables (xlsx, ods, csv: a zip of one file a sheet). Exits "
-        "with status 2, listing what is missing, while the response is not complete.",
+        "docx, pdf, txt) or the answer tables (xlsx, ods, csv: a zip of one file a sheet). "
+        "The current draft, unless --as-sent asks for a version exactly as it was sent. "
+        "Exits with status 2, listing what is missing, while the draft is not complete.",
     )
     response_cmd.add_argument("reference", metavar="REFERENCE")
     response_cmd.add_argument(
-        "--format", required=True, choices=["html", "docx", "pdf", "xlsx", "ods", "csv"]
+        "--format", required=True, choices=["html", "docx", "pdf", "txt", "xlsx", "ods", "csv"]
     )
     response_cmd.add_argument("--out", required=True, metavar="PATH", help="the file to write")
+    response_cmd.add_argument(
+        "--as-sent",
+        nargs="?",
+        const=0,
+        type=int,
+        metavar="VERSION",
+        help="the file exactly as sent: the latest version, or VERSION",
+    )
     response_cmd.set_defaults(run=response)
 
     token_cmd = commands.add_parser(
@@ -273,6 +282,9 @@ def response(args):
     case = Request.objects.filter(reference=args.reference).first()
     if case is None:
         fail(f"there is no request with the reference {args.reference}")
+    if args.as_sent is not None:
+        Path(args.out).write_bytes(_as_sent(case, args.as_sent or None, args.format, fail))
+        return 0
     missing = responses.problems(case)
     if missing:
         print("foidesk response: the response is not complete:", file=sys.stderr)
@@ -287,6 +299,22 @@ def response(args):
         body = responses.render_letter(case, args.format)
     Path(args.out).write_bytes(body)
     return 0
+
+
+def _as_sent(case, version, extension, fail):
+    from foidesk.responses import sending
+
+    sent = sending.sent_version(case, version)
+    if sent is None:
+        fail(
+            f"version {version} of the response to {case.reference} was not sent"
+            if version
+            else f"no response to {case.reference} has been sent yet"
+        )
+    kept = sending.sent_file(sent, extension)
+    if kept is None:
+        fail(f"version {sent.version} was not sent as {extension}")
+    return sending.read(kept)
 
 
 def mail_receive(args):

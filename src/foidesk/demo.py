@@ -214,9 +214,7 @@ def _load_reference_case():
         services.take_action(case, User.objects.get(username="approver"), "approve")
     with services.happened_at(HISTORY["sent"]):
         # Barnet emailed it from its own system: recorded as sent from another system.
-        sending.record_sent(
-            case, officer, on=date(2020, 2, 14), method=SentResponse.Method.OTHER
-        )
+        sending.record_sent(case, officer, on=date(2020, 2, 14), method=SentResponse.Method.OTHER)
 
 
 CONTRIBUTIONS = {

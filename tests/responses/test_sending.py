@@ -200,6 +200,12 @@ def test_what_was_sent_never_changes_when_the_response_is_corrected_later(
     assert version_2.version == 2
     correction = inbox.messages[-1]
     assert correction["Subject"].startswith("Correction to our response")
+    letter = sending.read(sending.sent_file(version_2, "txt")).decode()
+    first_sent = version_1.sent_on.day, f"{version_1.sent_on:%B %Y}"
+    assert (
+        f"This letter corrects our response of {first_sent[0]} {first_sent[1]}, and replaces "
+        "it. The number of users was wrong."
+    ) in letter
     assert sending.read(sending.sent_file(version_1, "pdf")) == emailed_pdf
     assert sending.sent_version(approved).version == 2
     [entry] = approved.timeline.filter(description__startswith="Response version 2 sent")

@@ -23,6 +23,7 @@ DEFAULTS = Path(__file__).parent / "letter_blocks"
 ORDER = [
     ("letterhead", "Letterhead: team, authority, address, date and reference"),
     ("addressee", "The requester's name and address, and the salutation"),
+    ("correction", "What a corrected response corrects, and when the first was sent"),
     ("opening", "The request, quoted, and the law it was handled under"),
     ("held", "Whether the information is held"),
     ("answers", "The answer to each question"),
@@ -169,6 +170,11 @@ def sample_context():
             "address_lines": ["10 High Street", "Exampleton", "EX1 2BB"],
         },
         "salutation": "Dear Ms Smith",
+        "correction": {
+            "version": 2,
+            "previous_date": "14 February 2020",
+            "reason": "The number of users we gave was wrong.",
+        },
         "valediction": "Yours sincerely",
         "officer": "Olu Officer",
         "outcome": "partially_withheld",

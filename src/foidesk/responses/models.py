@@ -6,9 +6,8 @@ Exemptions are keys into foidesk.law's catalogue; the law about them lives there
 
 from django.conf import settings
 from django.db import models
-from django.utils import timezone
 
-from foidesk.casework.models import Question, Request
+from foidesk.casework.models import Question, Request, moment
 from foidesk.intake.models import Correspondence
 
 
@@ -130,7 +129,7 @@ class ApprovalDecision(models.Model):
     decided_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
     )
-    decided_at = models.DateTimeField(default=timezone.now)
+    decided_at = models.DateTimeField(default=moment)
     # {label: value} of every part of the response: see services.snapshot.
     snapshot = models.JSONField()
 

@@ -19,6 +19,7 @@ from django.utils import timezone
 
 from foidesk.casework import services as casework
 from foidesk.casework import workflow
+from foidesk.casework.models import moment
 from foidesk.intake import outgoing
 from foidesk.intake.models import Correspondence
 from foidesk.law.dates import show, uk_date
@@ -53,7 +54,7 @@ def send_by_email(case, actor):
             "then record it as sent."
         )
     _approved_as_it_stands(case)
-    day = timezone.localdate()
+    day = timezone.localdate(moment())
     with transaction.atomic():
         casework.take_action(case, actor, "send_by_email")
         composed = services.compose_letter(case, letter_date=day)
@@ -119,7 +120,7 @@ def record_sent(case, actor, *, on, method):
             method=method,
             status=Status.SENT,
             sent_on=on,
-            sent_at=timezone.now(),
+            sent_at=moment(),
             sent_by=actor,
             recipient=_postal_recipient(case) if method == Method.POST else "",
             reason=services.response_of(case).correction_reason,
@@ -165,7 +166,7 @@ def _delivered(sender, correspondence, **kwargs):
         return
     with transaction.atomic():
         sent.status = Status.SENT
-        sent.sent_at = timezone.now()
+        sent.sent_at = moment()
         sent.save(update_fields=["status", "sent_at"])
         casework.take_action(sent.request, casework.SYSTEM, "delivered")
         _responded(sent.request, sent, casework.SYSTEM)

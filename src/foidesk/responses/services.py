@@ -454,6 +454,7 @@ def _context(case, letter_date=None, addressed=True):
         "reference": case.reference,
         "letter_date": _long_date(day),
         "addressee": _addressee(requester),
+        "correction": _correction(case, response),
         "salutation": markup.escape(greeting),
         "valediction": letter.valediction(greeting),
         "officer": markup.escape(officer.get_full_name()) if officer else "",
@@ -474,6 +475,25 @@ def _context(case, letter_date=None, addressed=True):
         "direct_marketing": response.direct_marketing,
         "scotland": case.regime in SCOTTISH,
         "estimated_date": _estimated_date(case, response),
+    }
+
+
+def _correction(case, response):
+    """While a sent response is being corrected: what the letter corrects, or None."""
+    if not response.correction_reason:
+        return None
+    previous = (
+        case.sent_responses.filter(status="sent")
+        .order_by("-version")
+        .only("version", "sent_on")
+        .first()
+    )
+    if previous is None:
+        return None
+    return {
+        "version": previous.version + 1,
+        "previous_date": _long_date(previous.sent_on),
+        "reason": markup.escape(response.correction_reason),
     }
 
 
