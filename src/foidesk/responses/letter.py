@@ -7,6 +7,7 @@ may their wording leave a letter without what the law requires of it: ``wording_
 writes made-up refusals with it and asks foidesk.law.
 """
 
+import functools
 import re
 from dataclasses import dataclass, replace
 from datetime import date
@@ -118,10 +119,17 @@ def default_text(key):
     return (DEFAULTS / f"{key}.txt").read_text()
 
 
+@functools.lru_cache(maxsize=256)
+def _compiled(text):
+    # Compiling a block costs more than rendering it, and a page composes a letter several
+    # times (to show it, and to check it before each step it offers).
+    return _environment.from_string(text)
+
+
 def render_block(key, text, context):
     """The markup of one block; LetterError naming the block when its template fails."""
     try:
-        return _environment.from_string(text).render(context)
+        return _compiled(text).render(context)
     except TemplateError as problem:
         title = dict(ORDER)[key]
         raise LetterError(f"The block “{title}” cannot be used: {problem}.") from None
