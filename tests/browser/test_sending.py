@@ -199,3 +199,62 @@ def test_a_new_request_goes_from_logging_to_send_by_email(
     assert draft.value.path().read_bytes() != kept
     officer.close()
     approver.close()
+
+
+def test_a_round_robin_is_answered_from_the_last_answer_in_nine_clicks(
+    browser, live_server, inbox, axe
+):
+    """Barnet's 5973764 again, from another requester the same week: reused, checked,
+    approved and emailed in nine clicks from its arrival, with no check skipped."""
+    from datetime import UTC, datetime
+
+    from foidesk import demo
+    from foidesk.accounts.models import User
+    from foidesk.casework import services as casework
+
+    demo.load("correct-horse-battery-staple", generated=0)
+    arrived = casework.log_request(
+        User.objects.get(username="officer"),
+        regime="foi",
+        received_at=datetime(2020, 1, 20, 9, 30, tzinfo=UTC),
+        subject="Social care case management systems",
+        body=Request.objects.get(reference="5973764").body,
+        requester={"name": "Pat Rowe", "email": "pat.rowe@example.org"},
+    )
+    clicks = []
+
+    def click(locator):
+        clicks.append(locator)
+        locator.click()
+
+    base = live_server.url
+    officer = browser.new_context()
+    page = officer.new_page()
+    sign_in(page, base, "officer")
+    page.goto(base + "/staff/?view=open")
+    click(page.get_by_role("link", name=arrived.reference))
+    axe(page)
+    click(page.get_by_role("button", name="Start from this answer (5973764)"))
+    assert "Copied answers to check" in page.locator("main").inner_text()
+    axe(page)
+    click(page.get_by_label("I have checked each copied answer", exact=False))
+    click(page.get_by_role("button", name="Confirm the copied answers"))
+    click(page.get_by_role("button", name="Send for approval"))
+
+    approver = browser.new_context()
+    theirs = approver.new_page()
+    sign_in(theirs, base, "approver")
+    click(theirs.get_by_role("link", name=arrived.reference))
+    click(theirs.get_by_role("button", name="Approve the response"))
+
+    page.reload()
+    click(page.get_by_role("link", name="Send the response"))
+    click(page.get_by_role("button", name="Send by email"))
+    assert len(clicks) == 9
+    deliver_everything()
+    [sent] = inbox.to("pat.rowe@example.org")
+    assert "Mosaic" in sent.get_body(("plain",)).get_content()
+    assert "Dear Pat Rowe" in sent.get_body(("plain",)).get_content()
+    assert Request.objects.get(pk=arrived.pk).state == "responded"
+    officer.close()
+    approver.close()

@@ -110,6 +110,19 @@ def deliver_everything():
         outgoing.deliver.call(queued.pk)
 
 
+def answer_q1(case, officer, answer):
+    services.record_decision(
+        case,
+        officer,
+        1,
+        held="yes",
+        outcome="released",
+        answer=answer,
+        exemptions=[],
+        published_at="",
+    )
+
+
 def state_of(case):
     return Request.objects.get(pk=case.pk).state
 
@@ -127,6 +140,8 @@ def test_sending_by_email_delivers_the_letter_with_its_files_and_keeps_them(
     deliver_everything()
     [email] = inbox.to("sam@example.com")
     assert approved.reference in email["Subject"]
+    assert email["From"] == "London Borough of Barnet <foidesk@localhost>"
+    assert email["Reply-To"] == "foi@barnet.gov.uk"
     assert email["In-Reply-To"] == "<request-1@example.com>"
     assert "Mosaic, with around 415 users." in email.get_body(("plain",)).get_content()
     assert "<h2>" in email.get_body(("html",)).get_content()
@@ -179,16 +194,7 @@ def test_what_was_sent_never_changes_when_the_response_is_corrected_later(
     with pytest.raises(casework.CaseworkError, match="Say what is wrong"):
         casework.take_action(approved, officer, "correct")
     casework.take_action(approved, officer, "correct", note="The number of users was wrong.")
-    services.record_decision(
-        approved,
-        officer,
-        1,
-        held="yes",
-        outcome="released",
-        answer="Mosaic, with 9999 users.",
-        exemptions=[],
-        published_at="",
-    )
+    answer_q1(approved, officer, "Mosaic, with 9999 users.")
     version_1 = sending.sent_version(approved, 1)
     assert sending.read(sending.sent_file(version_1, "pdf")) == emailed_pdf
     assert "415 users" in sending.read(sending.sent_file(version_1, "txt")).decode()
@@ -224,16 +230,7 @@ def test_a_change_after_approval_takes_the_response_back_to_the_approver(
 ):
     """Approval is of the words: changed after it, the response goes back for approval,
     the timeline saying what changed, and the approver sees it before and after."""
-    services.record_decision(
-        approved,
-        officer,
-        1,
-        held="yes",
-        outcome="released",
-        answer="Mosaic, with 9999 users.",
-        exemptions=[],
-        published_at="",
-    )
+    answer_q1(approved, officer, "Mosaic, with 9999 users.")
     assert state_of(approved) == "awaiting_approval"
     lapsed = approved.timeline.get(kind="state_changed", description__startswith="Changed after")
     assert "Q1: answer: “Mosaic, with around 415 users.” → “Mosaic, with 9999 users.”" in (

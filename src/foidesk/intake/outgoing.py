@@ -14,7 +14,7 @@ import.)
 import logging
 import smtplib
 from datetime import timedelta
-from email.utils import make_msgid
+from email.utils import formataddr, make_msgid
 
 from django.conf import settings
 from django.core.files.base import ContentFile
@@ -67,7 +67,7 @@ def send(case, kind, *, subject, text, html="", files=(), actor=None):
             direction=Correspondence.Direction.OUT,
             kind=kind,
             subject=subject,
-            sender=settings.DEFAULT_FROM_EMAIL,
+            sender=_from(casework.current_authority()),
             recipient=recipient,
             body=text,
             body_html=html,
@@ -89,6 +89,13 @@ def send(case, kind, *, subject, text, html="", files=(), actor=None):
         casework.record(case, actor, "email", f"{sent.get_kind_display()} queued to send by email")
         transaction.on_commit(lambda: deliver.enqueue(sent.pk))
     return sent
+
+
+def _from(authority):
+    """The authority's name on foidesk's address, so the requester sees who wrote."""
+    if authority.pk is None:
+        return settings.DEFAULT_FROM_EMAIL
+    return formataddr((authority.name, settings.DEFAULT_FROM_EMAIL))
 
 
 def send_templated(case, kind, template, context, *, actor=None, subject=None, files=()):
@@ -150,11 +157,15 @@ def try_again(sent, actor):
 
 
 def _email(sent):
+    authority = casework.current_authority()
+    # Replies go to the team's own mailbox when foidesk sends from another address.
+    answer_to = authority.email if authority.email else ""
     email = EmailMultiAlternatives(
         subject=sent.subject,
         body=sent.body,
         from_email=sent.sender,
         to=[sent.recipient],
+        reply_to=[answer_to] if answer_to and answer_to not in sent.sender else [],
         headers={"Message-ID": sent.message_id, **_thread_headers(sent)},
     )
     if sent.body_html:

@@ -28,8 +28,37 @@ class LetterBlockForm(forms.ModelForm):
         return cleaned
 
 
+class WordingAdmin(admin.ModelAdmin):
+    """The letter's own wording: approval is of the words, so once it changes, responses
+    ready to send whose letter now reads otherwise go back for approval."""
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        _wording_changed(request)
+
+    def delete_model(self, request, obj):
+        super().delete_model(request, obj)
+        _wording_changed(request)
+
+    def delete_queryset(self, request, queryset):
+        super().delete_queryset(request, queryset)
+        _wording_changed(request)
+
+
+def _wording_changed(request):
+    """Approval is of the words: responses ready to send whose letter now reads otherwise
+    go back for approval."""
+    returned = services.recheck_approvals()
+    if returned:
+        messages.warning(
+            request,
+            f"{returned} approved response(s) now read differently, so they have gone back "
+            "for approval.",
+        )
+
+
 @admin.register(LetterBlock)
-class LetterBlockAdmin(admin.ModelAdmin):
+class LetterBlockAdmin(WordingAdmin):
     """The authority's own wording for a block of the response letter, with a preview.
 
     A block is refused if it cannot be written on a sample response, so a letter never
@@ -39,14 +68,6 @@ class LetterBlockAdmin(admin.ModelAdmin):
 
     form = LetterBlockForm
     list_display = ["key", "updated_at"]
-
-    def save_model(self, request, obj, form, change):
-        super().save_model(request, obj, form, change)
-        _wording_changed(request)
-
-    def delete_model(self, request, obj):
-        super().delete_model(request, obj)
-        _wording_changed(request)
 
     readonly_fields = ["shipped_wording", "preview"]
     fields = ["key", "text", "preview", "shipped_wording"]
@@ -77,28 +98,8 @@ class LocalWordingForm(forms.ModelForm):
 
 
 @admin.register(LocalWording)
-class LocalWordingAdmin(admin.ModelAdmin):
+class LocalWordingAdmin(WordingAdmin):
     """The authority's own sentences for an exemption, in place of foidesk's."""
 
     form = LocalWordingForm
     list_display = ["exemption", "wording"]
-
-    def save_model(self, request, obj, form, change):
-        super().save_model(request, obj, form, change)
-        _wording_changed(request)
-
-    def delete_model(self, request, obj):
-        super().delete_model(request, obj)
-        _wording_changed(request)
-
-
-def _wording_changed(request):
-    """Approval is of the words: responses ready to send whose letter now reads otherwise
-    go back for approval."""
-    returned = services.recheck_approvals()
-    if returned:
-        messages.warning(
-            request,
-            f"{returned} approved response(s) now read differently, so they have gone back "
-            "for approval.",
-        )

@@ -854,24 +854,17 @@ def recheck_approvals():
     return sum(bool(recheck_approval(case)) for case in ready)
 
 
-@workflow.after("approve")
-def _keep_what_was_approved(case, actor, **details):
-    ApprovalDecision.objects.create(
-        request=case,
-        kind=ApprovalDecision.Kind.APPROVED,
-        decided_by=actor,
-        snapshot=snapshot(case),
-    )
+def _keeps_what_the_approver_saw(kind):
+    def then(case, actor, **details):
+        ApprovalDecision.objects.create(
+            request=case, kind=kind, decided_by=actor, snapshot=snapshot(case)
+        )
+
+    return then
 
 
-@workflow.after("return_for_changes")
-def _keep_what_was_returned(case, actor, **details):
-    ApprovalDecision.objects.create(
-        request=case,
-        kind=ApprovalDecision.Kind.RETURNED,
-        decided_by=actor,
-        snapshot=snapshot(case),
-    )
+workflow.after("approve")(_keeps_what_the_approver_saw(ApprovalDecision.Kind.APPROVED))
+workflow.after("return_for_changes")(_keeps_what_the_approver_saw(ApprovalDecision.Kind.RETURNED))
 
 
 @workflow.after("edited")
