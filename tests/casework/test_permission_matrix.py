@@ -7,9 +7,10 @@ requests exist beyond their service area's).
 from datetime import UTC, datetime
 
 import pytest
+from django.core.exceptions import PermissionDenied
 
 from foidesk.accounts.roles import Role
-from foidesk.casework import services
+from foidesk.casework import services, workflow
 from foidesk.casework.models import ServiceArea
 
 pytestmark = pytest.mark.django_db
@@ -99,3 +100,56 @@ def test_only_officers_assign(client, make_user, case, who, expected):
         client.post(f"/staff/requests/{request.reference}/assign/", {"officer": ""}).status_code
         == expected
     )
+
+
+# Who may take each workflow action: "handle" for FOI officers and administrators, "approve"
+# for approvers, and "system" for the steps foidesk takes itself, which nobody may.
+ACTION_PERMISSIONS = {
+    "start": "handle",
+    "seek_clarification": "handle",
+    "clarification_received": "handle",
+    "fee_notice": "handle",
+    "fee_paid": "handle",
+    "extend": "handle",
+    "request_contributions": "handle",
+    "draft": "handle",
+    "submit_for_approval": "handle",
+    "approve": "approve",
+    "return_for_changes": "approve",
+    "approval_lapsed": "system",
+    "send_by_email": "handle",
+    "delivered": "system",
+    "mark_sent": "handle",
+    "close": "handle",
+    "correct": "handle",
+    "withdraw": "handle",
+    "lapse": "handle",
+}
+MAY = {
+    "officer": {"handle"},
+    "admin": {"handle"},
+    "approver": {"approve"},
+    "contributor, asked": set(),
+    "no role": set(),
+}
+
+
+def test_every_action_is_in_the_matrix():
+    assert set(ACTION_PERMISSIONS) == set(workflow.ACTIONS)
+
+
+@pytest.mark.parametrize("who", MAY)
+@pytest.mark.parametrize("name", ACTION_PERMISSIONS)
+def test_who_may_take_each_action(make_user, case, who, name):
+    """Refused for want of the role before the state is even looked at."""
+    request, _ = case
+    user = make_user("someone", *ROLES[who], service_areas=["Adults Services"])
+    allowed = ACTION_PERMISSIONS[name] in MAY[who]
+    try:
+        services.take_action(request, user, name, note="A note.")
+    except PermissionDenied:
+        assert not allowed
+    except (workflow.TransitionRefused, services.CaseworkError):
+        assert allowed
+    else:
+        assert allowed
