@@ -134,10 +134,14 @@ def request_page(request, reference):
     for action in workflow.available(case.state):
         if not user.has_perm(action.permission, case):
             continue
+        # Two actions taken on the same page (sending, and recording as sent) show once.
+        listed = actions + [refused_action for refused_action, _ in not_yet]
+        if action.page and any(action.page == other.page for other in listed):
+            continue
         refused = services.refusal(case, action.name)
         if refused:
             not_yet.append((action, refused))
-        elif not any(action.page and action.page == shown.page for shown in actions):
+        else:
             actions.append(action)
     handles = user.has_perm(permissions.HANDLE_REQUEST, case)
     contributions = list(
