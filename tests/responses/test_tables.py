@@ -332,7 +332,7 @@ def test_csv_zip_has_one_utf8_file_per_sheet_laid_out_as_the_sheet():
 
 
 def test_csv_fields_that_excel_would_run_as_formulas_are_neutralised():
-    risky = ['=HYPERLINK("http://evil")', "@SUM(A1)", "+cmd", "-2+3", "'=already"]
+    risky = ['=HYPERLINK("http://evil")', "@SUM(A1)", "+cmd", "-2+3", "'=already", "\t=1+1"]
     safe = ["-5", "+44", "12.5%", "Mosaic"]
     sheet = Sheet("Risky", ["C"], [f"r{n}" for n in range(len(risky + safe))])
     for row, text in enumerate(risky + safe):
@@ -341,7 +341,10 @@ def test_csv_fields_that_excel_would_run_as_formulas_are_neutralised():
     rows = list(csv.reader(io.StringIO(data.decode("utf-8-sig"))))
     assert [row[1] for row in rows[1:]] == [f"'{text}" for text in risky] + safe
     read = sheet_from_csv("Risky", data)
-    assert [read.cell(row, 0).value for row in range(len(risky + safe))] == risky + safe
+    # A cell is read without the spaces around it, the tab included.
+    assert [read.cell(row, 0).value for row in range(len(risky + safe))] == [
+        text.strip() for text in risky + safe
+    ]
 
 
 def test_csv_file_names_are_safe_and_unique():

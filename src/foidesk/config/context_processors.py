@@ -12,15 +12,20 @@ SERVICE_NAME = "Freedom of information requests"
 
 def navigation(request):
     user = getattr(request, "user", None)
+    # The disclosure log is for everyone: the answer someone wants may already be there.
+    items = [{"href": reverse("publication:log"), "text": "Disclosure log"}]
     if user is None or not user.is_authenticated:
-        return []
-    items = []
+        return _marked(request, items)
     if user.has_perm(permissions.VIEW_STAFF_PAGES):
         items.append({"href": reverse("casework:home"), "text": "Casework"})
     if user.has_perm(permissions.HANDLE_REQUEST):
         items.append({"href": reverse("intake:problems"), "text": "Messages to check"})
     if user.has_perm(permissions.USE_ADMIN_SITE):
         items.append({"href": reverse("admin:index"), "text": "Administration"})
+    return _marked(request, items)
+
+
+def _marked(request, items):
     for item in items:
         item["active"] = request.path.startswith(item["href"])
     return items

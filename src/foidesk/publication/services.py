@@ -18,7 +18,7 @@ from foidesk.casework import services as casework
 from foidesk.casework.workflow import State
 from foidesk.publication import redaction, search
 from foidesk.publication.models import DisclosureEntry, DisclosureFile, DisclosureVersion
-from foidesk.responses import documents
+from foidesk.responses import documents, markup
 from foidesk.responses import services as responses
 
 PUBLISHABLE_STATES = {State.RESPONDED, State.CLOSED}
@@ -31,8 +31,15 @@ class PublicationError(Exception):
 
 @dataclass(frozen=True)
 class Preview:
-    title: str
+    """What publishing would put before the public, each removal marked for the officer."""
+
+    title: redaction.Redacted
     request: redaction.Redacted
+    # The letter as the log publishes it: unaddressed, quoting the redacted request, the
+    # requester taken out of its markup; the released PDF is made from this, never from
+    # what was sent.
+    letter: object
+    # Its text with each removal marked, for the officer to check.
     response: redaction.Redacted
     files: list  # (key, filename, description)
 
@@ -42,25 +49,37 @@ def _require(actor, case):
         raise PermissionDenied("Only FOI officers publish requests.")
 
 
-def preview(case):
-    """What would be published, with the requester taken out and each removal marked."""
-    if case.state not in PUBLISHABLE_STATES:
-        raise PublicationError("Only a request that has been answered can be published.")
+def known_requester(case):
+    """What foidesk knows of the requester, to take out of all it publishes."""
     requester = case.requester
-    known = {
+    return {
         "name": requester.name if requester else "",
         "emails": [requester.email] if requester and requester.email else [],
         "address": requester.postal_address if requester else "",
     }
-    letter = responses.compose_letter(case, addressed=False)
+
+
+def preview(case):
+    """What would be published, with the requester taken out and each removal marked."""
+    if case.state not in PUBLISHABLE_STATES:
+        raise PublicationError("Only a request that has been answered can be published.")
+    known = known_requester(case)
     request = redaction.redact(case.body, **known)
+    unrewritten = responses.compose_letter(case, addressed=False, request_text=request.text)
+    letter = responses.compose_letter(
+        case,
+        addressed=False,
+        request_text=request.text,
+        rewrite=lambda written: redaction.redact_letter(written, **known, request=request).text,
+    )
     files = [("letter", f"{case.reference}-response.pdf", "The response letter (PDF)")]
     if case.answer_sheets.exists():
         files.append(("answers", f"{case.reference}-answers.xlsx", "The answer tables (Excel)"))
     return Preview(
-        title=case.subject,
+        title=redaction.redact(case.subject, **known),
         request=request,
-        response=redaction.redact_letter(letter.text, **known, request=request),
+        letter=letter,
+        response=redaction.redact_letter(unrewritten.text, **known, request=request),
         files=files,
     )
 
@@ -76,9 +95,13 @@ def publish(case, actor, *, title, topic, files):
         entry=entry,
         number=number,
         created_by=actor,
-        title=title.strip() or shown.title,
+        title=title.strip() or shown.title.text,
         request_text=shown.request.text,
-        response_text=shown.response.text,
+        response_text=shown.letter.text,
+        # The request is shown once, above the letter, so the letter's quotes of it are not.
+        response_html=markup.to_html(
+            [block for block in shown.letter.blocks if not isinstance(block, markup.Quote)]
+        ),
         regime=case.regime,
         outcome=responses.outcome(case) if not responses.problems(case) else "",
         topic=topic.strip(),
@@ -91,7 +114,7 @@ def publish(case, actor, *, title, topic, files):
             for removal in redacted.removals
         ],
     )
-    _release(case, version, set(files))
+    _release(case, version, set(files), shown.letter)
     entry.current = version
     entry.published_at = entry.published_at or timezone.now()
     entry.unpublished_at = None
@@ -102,10 +125,9 @@ def publish(case, actor, *, title, topic, files):
     return entry
 
 
-def _release(case, version, chosen):
+def _release(case, version, chosen, letter):
     if "letter" in chosen:
-        letter = responses.render_letter(case, "pdf", addressed=False)
-        _keep(version, f"{case.reference}-response.pdf", PDF, letter)
+        _keep(version, f"{case.reference}-response.pdf", PDF, documents.to_pdf(letter))
     if "answers" in chosen and case.answer_sheets.exists():
         _keep(
             version,

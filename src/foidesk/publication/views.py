@@ -17,6 +17,7 @@ from foidesk.casework.services import current_authority
 from foidesk.config.pages import form_page, posted
 from foidesk.publication import forms, services
 from foidesk.publication.models import DisclosureEntry
+from foidesk.responses import tables
 
 PAGE_SIZE = 20
 FEED_SIZE = 50
@@ -114,7 +115,7 @@ def export_csv(request):
         yield writer.writerow(EXPORT_FIELDS)
         for record in _records(request):
             yield writer.writerow(
-                ["; ".join(v) if isinstance(v, list) else v for v in record.values()]
+                tables.csv_safe("; ".join(v) if isinstance(v, list) else v) for v in record.values()
             )
 
     response = StreamingHttpResponse(rows(), content_type="text/csv; charset=utf-8")
@@ -178,7 +179,7 @@ def publish(request, reference):
         posted(request),
         files=shown.files,
         initial={
-            "title": current.title if current else shown.title,
+            "title": current.title if current else shown.title.text,
             "topic": current.topic if current else "",
             "files": [key for key, _, _ in shown.files],
         },

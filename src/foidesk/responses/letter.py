@@ -135,8 +135,10 @@ def render_block(key, text, context):
         raise LetterError(f"The block “{title}” cannot be used: {problem}.") from None
 
 
-def compose(context, texts):
-    """The letter for ``context``, with ``texts`` giving each block's template."""
+def compose(context, texts, rewrite=None):
+    """The letter for ``context``, with ``texts`` giving each block's template;
+    ``rewrite``, if given, changes each piece of the letter's text once it is read (the
+    disclosure log takes the requester out of it so)."""
     parts = []
     for key in BLOCK_KEYS:
         if key == "exemption":
@@ -146,10 +148,11 @@ def compose(context, texts):
             )
         else:
             parts.append(render_block(key, texts[key], context))
+    blocks = markup.parse("\n\n".join(parts))
     return Letter(
         reference=context["reference"],
         title=f"Response to request {context['reference']}",
-        blocks=markup.parse("\n\n".join(parts)),
+        blocks=markup.rewritten(blocks, rewrite) if rewrite else blocks,
     )
 
 

@@ -17,7 +17,7 @@ request) goes in through ``escape``, so that it always reads as the plain text i
 
 import html
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 # The characters that can start markup; escape() puts a backslash before each.
 SPECIAL = re.compile(r"([\\*\[\]#>-])")
@@ -144,6 +144,22 @@ def runs(text):
 
 def _unescaped(text):
     return ESCAPED.sub(r"\1", text)
+
+
+def rewritten(blocks, change):
+    """``blocks`` with ``change`` applied to the text of each run: the words as read, with
+    no markup left in them to hide a word from it."""
+
+    def runs_of(items):
+        return tuple(replace(run, text=change(run.text)) for run in items)
+
+    changed = []
+    for block in blocks:
+        if isinstance(block, Bullets):
+            changed.append(Bullets(tuple(runs_of(item) for item in block.items)))
+        else:
+            changed.append(replace(block, runs=runs_of(block.runs)))
+    return changed
 
 
 def to_html(blocks, heading_offset=0):

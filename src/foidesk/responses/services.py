@@ -408,13 +408,22 @@ def outcome_label(case):
     return OUTCOME_LABELS[outcome(case)]
 
 
-def compose_letter(case, letter_date=None, addressed=True):
+def compose_letter(case, letter_date=None, addressed=True, request_text=None, rewrite=None):
     """The response letter, from the case's decisions, in the authority's wording.
 
     ``addressed`` is the letter as sent, to the requester by name and address; without it,
-    the letter as the disclosure log publishes it, to nobody in particular.
+    the letter as the disclosure log publishes it, to nobody in particular, quoting
+    ``request_text`` (the request with the requester taken out) and with ``rewrite`` applied
+    to each piece of its text (see letter.compose).
     """
-    return letter.compose(_context(case, letter_date, addressed), _block_texts())
+    context = _context(case, letter_date, addressed)
+    if request_text is not None:
+        context["request_paragraphs"] = _paragraphs(request_text)
+    return letter.compose(context, _block_texts(), rewrite)
+
+
+def _paragraphs(text):
+    return [markup.escape(part) for part in text.split("\n\n") if part.strip()]
 
 
 def _block_texts():
@@ -459,7 +468,7 @@ def _context(case, letter_date=None, addressed=True):
         "valediction": letter.valediction(greeting),
         "officer": markup.escape(officer.get_full_name()) if officer else "",
         "received_on": _long_date(uk_date(case.received_at)),
-        "request_paragraphs": [markup.escape(p) for p in case.body.split("\n\n") if p.strip()],
+        "request_paragraphs": _paragraphs(case.body),
         "regime_title": law.Regime(case.regime).rules.title,
         "outcome": law.outcome(decided) if decided.questions else "",
         "held": _held(decisions),
@@ -584,10 +593,9 @@ def _and(items):
     return ", ".join(items[:-1]) + " and " + items[-1]
 
 
-def render_letter(case, extension, addressed=True):
-    """The current draft of the letter as ``extension`` (one of documents.LETTER_FORMATS);
-    ``addressed`` as for compose_letter."""
-    return letter_file(compose_letter(case, addressed=addressed), extension)
+def render_letter(case, extension):
+    """The current draft of the letter as ``extension`` (one of documents.LETTER_FORMATS)."""
+    return letter_file(compose_letter(case), extension)
 
 
 def letter_file(composed, extension):

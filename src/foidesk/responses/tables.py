@@ -543,14 +543,16 @@ def _ods_frozen_panes(names: list[str]) -> config.ConfigItemSet:
     return settings
 
 
-# A field Excel would run as a formula when it opens a CSV file gets an apostrophe in front;
-# reading takes one off again. Numbers ("-5", "+44") are left alone.
-_FORMULA_START = re.compile(r"'*[=+\-@]")
+# A field a spreadsheet would run as a formula when it opens a CSV file (OWASP's CSV
+# injection: a start of =, +, -, @, a tab or a carriage return) gets an apostrophe in
+# front; reading takes one off again. Numbers ("-5", "+44") are left alone.
+_FORMULA_START = re.compile(r"'*[=+\-@\t\r]")
 _NUMBER_LIKE = re.compile(r"[+-]?(?:[0-9][0-9,]*(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][+-]?[0-9]+)?%?")
-_GUARDED = re.compile(r"'+[=+\-@]")
+_GUARDED = re.compile(r"'+[=+\-@\t\r]")
 
 
-def _csv_field(value: str) -> str:
+def csv_safe(value: str) -> str:
+    """``value`` as a CSV field no spreadsheet will run as a formula."""
     if _FORMULA_START.match(value) and not _NUMBER_LIKE.fullmatch(value):
         return "'" + value
     return value
@@ -569,16 +571,16 @@ def to_csv_zip(answer: AnswerTable) -> bytes:
         for grid, name in zip(grids, names, strict=True):
             out = io.StringIO(newline="")
             writer = csv.writer(out, lineterminator="\r\n")
-            writer.writerow(_csv_field(value) for value in ["", *grid.columns])
+            writer.writerow(csv_safe(value) for value in ["", *grid.columns])
             for index, title in enumerate(grid.rows):
                 texts = [
                     grid.cells.get((index, c), (None, ""))[1] for c in range(len(grid.columns))
                 ]
-                writer.writerow(_csv_field(value) for value in [title, *texts])
+                writer.writerow(csv_safe(value) for value in [title, *texts])
             if grid.footnotes:
                 writer.writerow([])
                 for line in grid.footnotes:
-                    writer.writerow([_csv_field(line)])
+                    writer.writerow([csv_safe(line)])
             archive.writestr(name, ("\ufeff" + out.getvalue()).encode("utf-8"))
     return buffer.getvalue()
 
