@@ -205,7 +205,7 @@ def list_requests(
     if due_before is not None:
         requests = requests.filter(due_on__lt=due_before)
     count = requests.count()
-    chosen = requests.select_related("assigned_officer").order_by(
+    chosen = requests.select_related("assigned_officer", "requester").order_by(
         F("due_on").asc(nulls_last=True), "reference"
     )[(page - 1) * PAGE_SIZE : page * PAGE_SIZE]
     return Status(
@@ -214,7 +214,7 @@ def list_requests(
             "items": [
                 {
                     "reference": case.reference,
-                    "subject": case.subject,
+                    "subject": publication.subject_shown_to(request.user, case),
                     "regime": case.regime,
                     "state": case.state,
                     "received_at": case.received_at,

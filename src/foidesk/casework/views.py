@@ -18,6 +18,7 @@ from foidesk.casework import caseload, forms, services, workflow
 from foidesk.casework.models import Contribution, Request
 from foidesk.casework.workflow import State
 from foidesk.config.pages import form_page, posted
+from foidesk.publication import services as publication
 from foidesk.publication import similar_requests
 from foidesk.publication.models import DisclosureEntry
 from foidesk.publication.similarity import SimilarityError
@@ -161,6 +162,7 @@ def request_page(request, reference):
         "casework/request.html",
         {
             "case": case,
+            "subject": publication.subject_shown_to(user, case),
             "deadline": services.deadline_of(case),
             "working_days_left": _working_days_left(case),
             "show_requester": user.has_perm(permissions.VIEW_REQUESTER, case),
@@ -343,11 +345,13 @@ def contributions(request):
     """A contributor's work: what their service areas have been asked, open first."""
     mine = (
         Contribution.objects.filter(service_area__members=request.user)
-        .select_related("request", "service_area")
+        .select_related("request__requester", "service_area")
         .prefetch_related("questions")
         .order_by("status", "due_on")
     )
     page = Paginator(mine, caseload.PAGE_SIZE).get_page(request.GET.get("page"))
+    for asked in page.object_list:
+        asked.subject = publication.subject_shown_to(request.user, asked.request)
     return render(
         request,
         "casework/contributions.html",
@@ -376,7 +380,13 @@ def contribution(request, pk):
     return render(
         request,
         "casework/contribution.html",
-        {"asked": asked, "form": form, "may_answer": may_answer, "problem": problem},
+        {
+            "asked": asked,
+            "subject": publication.subject_shown_to(request.user, asked.request),
+            "form": form,
+            "may_answer": may_answer,
+            "problem": problem,
+        },
     )
 
 

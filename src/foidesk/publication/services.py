@@ -59,6 +59,15 @@ def known_requester(case):
     }
 
 
+def subject_shown_to(user, case):
+    """The request's subject as ``user`` may see it. A subject can name the requester
+    ("Freedom of Information request - Jo Bloggs"), and only those who may see the requester
+    may see that; contributors and everyone else see it redacted."""
+    if user.has_perm(permissions.VIEW_REQUESTER, case):
+        return case.subject
+    return redaction.redact(case.subject, **known_requester(case)).text
+
+
 def preview(case):
     """What would be published, with the requester taken out and each removal marked."""
     if case.state not in PUBLISHABLE_STATES:

@@ -28,6 +28,7 @@ from django.tasks import task
 
 from foidesk.accounts import permissions
 from foidesk.casework.models import Request
+from foidesk.publication import services as publication
 from foidesk.publication.models import DisclosureEntry, RoundRobinMember
 from foidesk.publication.similarity import SimilarityError, SimilarityIndex, round_robins
 
@@ -87,14 +88,15 @@ def similar_to_text(text, user, limit=SHOWN):
 def _visible(matches, user, limit):
     # A match sharing no word at all is alike only in its letters: noise, not a lead.
     scores = {int(match.key): match for match in matches if match.shared_terms}
-    cases = Request.objects.filter(pk__in=scores).select_related("disclosure")
+    cases = Request.objects.filter(pk__in=scores).select_related("disclosure__current", "requester")
     if user.is_authenticated:
         cases = permissions.visible_requests(user, cases)
     else:
         cases = cases.filter(disclosure__in=DisclosureEntry.objects.live())
     found = sorted(cases, key=lambda case: (-scores[case.pk].score, case.reference))
     return [
-        _shown(case, scores[case.pk], alike) for case, alike in _one_per_round_robin(found)[:limit]
+        _shown(case, scores[case.pk], alike, user)
+        for case, alike in _one_per_round_robin(found)[:limit]
     ]
 
 
@@ -116,11 +118,15 @@ def _one_per_round_robin(cases):
     return [(case, alike[case.pk]) for case in kept]
 
 
-def _shown(case, match, alike):
+def _shown(case, match, alike, user):
     disclosure = getattr(case, "disclosure", None)
     return SimilarRequest(
         reference=case.reference,
-        subject=case.subject,
+        # The public see the title the disclosure log gives it; staff, the subject as their
+        # role may see it (it can name the requester).
+        subject=disclosure.current.title
+        if not user.is_authenticated
+        else publication.subject_shown_to(user, case),
         state=case.state,
         state_label=case.get_state_display(),
         score=round(match.score, 3),
