@@ -163,6 +163,13 @@ def test_the_everyday_surname_with_an_initial_a_is_not_the_article():
     assert found("A Green Belt review. A. Green agreed.", green) == [("A. Green", "requester_name")]
 
 
+def test_an_organisation_is_found_by_its_whole_name_only():
+    acme = Requester(name="Acme Research Ltd")
+    assert found("Asked by ACME Research Ltd. Capita Ltd does research.", acme) == [
+        ("ACME Research Ltd", "requester_name")
+    ]
+
+
 # Email addresses
 
 

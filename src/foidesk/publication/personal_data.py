@@ -77,10 +77,10 @@ class Finding:
 def find(text, requester, allowed=()):
     """Each place in ``text`` that holds personal data, in order, none overlapping.
 
-    ``requester`` is a :class:`Requester`. ``allowed`` are the authority's own published
-    contact details (its postal address, email address, telephone number): they, and the
-    Commissioners' (:data:`COMMISSIONERS`), are never findings, though a detail of the
-    requester's is found even there.
+    ``requester`` is a :class:`Requester` (None: nothing is known of them). ``allowed`` are
+    the authority's own published contact details (its postal address, email address,
+    telephone number): they, and the Commissioners' (:data:`COMMISSIONERS`), are never
+    findings, though a detail of the requester's is found even there.
 
     The requester's name is found as: their full name; first and last name, with or without
     middle names or an initial; a title and surname ("Ms Brambleworth", "Mr. Brambleworth");
@@ -90,14 +90,15 @@ def find(text, requester, allowed=()):
     accents, hyphens and apostrophes are matched loosely ("Zoe" finds "Zoë", "ONeill" finds
     "O'Neill"). A surname that is also an everyday word ("Green", "Hall") or has one or two
     letters counts alone only where it reads as a name: capitalised, inside a sentence and
-    not part of a longer name ("Town Hall", "Green Lane") or a date ("May 2020").
+    not part of a longer name ("Town Hall", "Green Lane") or a date ("May 2020"). A
+    requester that is an organisation ("Acme Research Ltd") is found by its whole name.
     """
     if not isinstance(text, str) or not text:
         return []
     if not isinstance(requester, Requester):
         requester = Requester()
     folded = _Folded(text)
-    permitted = _Permitted([*COMMISSIONERS, *(a for a in allowed if isinstance(a, str))])
+    permitted = _Permitted([*COMMISSIONERS, *(a for a in allowed or () if isinstance(a, str))])
     candidates = [
         *_requester_candidates(folded.text, requester),
         *(c for c in _anyone_candidates(folded.text) if not permitted.covers(c, folded.text)),
@@ -392,6 +393,14 @@ _EVERYDAY_SURNAMES = frozenset(
         "white", "wild", "winter", "wise", "wood", "woods", "worth", "young",
     }
 )  # fmt: skip
+# A requester that is an organisation: its name is found whole, never a word of it alone
+# ("Ltd", "Research").
+_ORGANISATION_WORDS = {
+    "ltd", "limited", "plc", "llp", "llc", "inc", "cic", "company", "group", "trust",
+    "council", "association", "society", "foundation", "partnership", "partners", "services",
+    "solutions", "consulting", "consultancy", "research", "news", "media", "union", "charity",
+    "campaign", "university", "college", "school", "party", "network", "agency",
+}  # fmt: skip
 
 _REQUESTER_REASONS = {
     "name": "the requester's name",
@@ -503,6 +512,12 @@ _TITLE_PATTERN = "|".join(sorted({*_TITLES, *(t.upper() for t in _TITLES)}, key=
 
 
 def _name_candidates(text, name):
+    if _ORGANISATION_WORDS & {_key(word) for word in name.split()}:
+        whole = " ".join(name.split())
+        if len(_key(whole)) >= 2:
+            pattern = re.compile(rf"(?<!\w){_word_pattern(whole)}(?!\w)", re.IGNORECASE)
+            yield from _found(text, pattern, "requester_name", _REQUESTER_REASONS["name"])
+        return
     parsed = _parsed_name(name)
     if parsed is None:
         return
