@@ -1,6 +1,6 @@
 """What is taken out of a request before it is published (LAW.md section 8)."""
 
-from foidesk.publication.redaction import REMOVED, redact
+from foidesk.publication.redaction import REMOVED, redact, redact_letter
 
 
 def test_a_reply_quoting_earlier_mail_keeps_only_the_new_text():
@@ -31,6 +31,22 @@ def test_the_requesters_name_and_surname_go_but_ordinary_words_stay():
     assert "Robin Baker" not in redacted.text
     assert "Mr Baker" not in redacted.text
     assert "bakers" in redacted.text
+
+
+def test_the_requester_in_any_form_and_anyones_personal_data_go_from_a_request():
+    redacted = redact(
+        "From R. Baker (DOB 01/02/1980, NI AB 12 34 56 C), 4 Elm Road, Leeds LS6 2AB: bakers?",
+        name="Robin Baker",
+    )
+    assert redacted.text == f"From {REMOVED} (DOB {REMOVED}, NI {REMOVED}), {REMOVED}: bakers?"
+
+
+def test_a_letter_loses_only_the_requester():
+    letter = "Dear Mr Baker, we wrote to Pat Doe at pat@example.org and R. Baker at robin@b.org."
+    redacted = redact_letter(letter, name="Robin Baker", emails=["robin@b.org"])
+    assert redacted.text == (
+        f"Dear {REMOVED}, we wrote to Pat Doe at pat@example.org and {REMOVED} at {REMOVED}."
+    )
 
 
 def test_a_closing_question_after_thanks_is_part_of_the_request():

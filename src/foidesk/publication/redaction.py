@@ -10,14 +10,10 @@ import html
 import re
 from dataclasses import dataclass
 
+from foidesk.publication import personal_data
+
 REMOVED = "[removed]"
 
-EMAIL = re.compile(r"[\w.+'-]+@[\w-]+(?:\.[\w-]+)+")
-# UK postcodes, e.g. NW9 4EW, SW1A 1AA.
-POSTCODE = re.compile(r"\b[A-Z]{1,2}\d[A-Z\d]?\s*\d[A-Z]{2}\b")
-PHONE = re.compile(
-    r"(?<![\d/])(?:\+44\s?\(?0?\)?|\(?0)\d{2,4}\)?[\s-]?\d{3,4}[\s-]?\d{3,4}(?![\d/])"
-)
 SIGN_OFF = re.compile(
     r"^\s*(yours (sincerely|faithfully|truly)|kind(est)? regards|best (regards|wishes)|"
     r"warm regards|many thanks|thanks( again| in advance)?|thank you( in advance)?|regards|"
@@ -73,15 +69,15 @@ class Redacted:
 
 def redact(text, *, name="", emails=(), address=""):
     """``text`` without the requester: ``name``, their ``emails`` and postal ``address``,
-    sign-offs and signatures, quoted headers and earlier messages, contact details."""
+    sign-offs and signatures, quoted headers and earlier messages, and anyone's personal
+    data (personal_data.find), postcodes included: a request's are the requester's."""
+    requester = personal_data.Requester(name=name, emails=emails, postal_address=address)
     return _without(
         text,
         [
             *_block_spans(text),
-            *_spans(EMAIL, text, "an email address"),
-            *_spans(PHONE, text, "a telephone number"),
-            *_spans(POSTCODE, text, "a postcode"),
-            *_known_spans(text, name, emails, address),
+            *_found_spans(personal_data.find(text, requester)),
+            *_spans(personal_data.POSTCODE, text, "a postcode"),
         ],
     )
 
@@ -91,21 +87,19 @@ def redact_letter(text, *, name="", emails=(), address="", request=None):
     out of their ``request`` (a Redacted) where the letter quotes it. The authority's own
     address, email and telephone number stay: they are meant to be read."""
     quoted = request.removed_lines() if request else []
+    requester = personal_data.Requester(name=name, emails=emails, postal_address=address)
+    found = [f for f in personal_data.find(text, requester) if f.requester]
     return _without(
         text,
         [
-            *_known_spans(text, name, emails, address),
+            *_found_spans(found),
             *_literal_spans(text, quoted, "removed from the request"),
         ],
     )
 
 
-def _known_spans(text, name, emails, address):
-    return [
-        *_literal_spans(text, _name_forms(name), "the requester's name"),
-        *_literal_spans(text, [e for e in emails if e], "the requester's email address"),
-        *_literal_spans(text, _address_lines(address), "the requester's address"),
-    ]
+def _found_spans(findings):
+    return [Removal(finding.reason, finding.start, finding.end) for finding in findings]
 
 
 def _without(text, spans):
@@ -129,19 +123,6 @@ def _literal_spans(text, needles, reason):
         pattern = re.compile(r"(?<!\w)" + re.escape(needle) + r"(?!\w)", re.IGNORECASE)
         spans.extend(_spans(pattern, text, reason))
     return spans
-
-
-def _name_forms(name):
-    """The full name, and the surname alone: first names are too often ordinary words."""
-    words = [word for word in re.split(r"\s+", name.strip()) if word]
-    forms = [" ".join(words)] if words else []
-    if len(words) > 1 and len(words[-1]) >= 3:
-        forms.append(words[-1])
-    return [form for form in forms if len(form) >= 3]
-
-
-def _address_lines(address):
-    return [line.strip() for line in re.split(r"[,\n]", address) if len(line.strip()) >= 4]
 
 
 def _block_spans(text):
