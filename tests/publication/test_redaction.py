@@ -62,6 +62,29 @@ def test_a_sign_off_and_a_few_short_lines_after_it_are_the_signature():
     assert redacted.removed_lines() == ["Pat Doe", "Parish councillor"]
 
 
+def test_a_long_address_block_under_the_sign_off_is_the_signature_too():
+    text = (
+        "How many libraries are open?\n\nYours sincerely\n\nPat Doe\nFlat 3\n27 Acacia Avenue\n"
+        "Little Snoring\nFakenham\nNorfolk\nNR21 0AB\nTel: 01328 123456"
+    )
+    assert redact(text).text == f"How many libraries are open?\n\n{REMOVED}"
+
+
+def test_the_greeting_stays_and_the_header_of_a_pasted_email_goes():
+    text = (
+        "From: Pat Doe <pat@example.org>\nSent: 1 March 2024 09:00\nTo: FOI\n"
+        "Subject: Libraries\n\nDear Barnet Council,\n\nHow many libraries are open?"
+    )
+    redacted = redact(text)
+    assert redacted.text == f"{REMOVED}\nDear Barnet Council,\n\nHow many libraries are open?"
+    assert redacted.removals[0].reason == "the email's header"
+
+
+def test_a_subject_line_in_the_request_does_not_take_the_rest_with_it():
+    text = "Subject: Libraries\n\nHow many libraries are open?"
+    assert redact(text).text == text
+
+
 def test_the_preview_escapes_what_it_marks():
     redacted = redact("Write to <b>me</b> at pat@example.com")
     preview = redacted.preview_html()

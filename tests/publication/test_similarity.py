@@ -6,6 +6,7 @@ import re
 import numpy as np
 import pytest
 
+from foidesk.casework import wrapping
 from foidesk.publication import similarity
 from foidesk.publication.similarity import (
     Match,
@@ -133,6 +134,20 @@ def test_normalise_drops_greeting_sign_off_and_signature():
 @pytest.mark.parametrize("sign_off", ["Kind regards,", "Many thanks", "Best wishes,", "Regards"])
 def test_normalise_drops_common_greetings_and_sign_offs(greeting, sign_off):
     text = f"{greeting}\n\nHow many foster carers were approved in 2023?\n\n{sign_off}\n\nJo Bloggs"
+
+    assert normalise(text) == "how many foster carers were approved in 2023?"
+
+
+@pytest.mark.parametrize("greeting", sorted(wrapping.GREETINGS))
+def test_normalise_drops_every_greeting_question_splitting_drops(greeting):
+    text = f"{greeting.title()},\n\nHow many foster carers were approved in 2023?"
+
+    assert normalise(text) == "how many foster carers were approved in 2023?"
+
+
+@pytest.mark.parametrize("sign_off", sorted(wrapping.SIGN_OFFS | wrapping.SHORT_SIGN_OFFS))
+def test_normalise_drops_every_sign_off_question_splitting_drops(sign_off):
+    text = f"How many foster carers were approved in 2023?\n\n{sign_off.title()},\nJo Bloggs"
 
     assert normalise(text) == "how many foster carers were approved in 2023?"
 

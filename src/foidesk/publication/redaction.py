@@ -10,23 +10,10 @@ import html
 import re
 from dataclasses import dataclass
 
+from foidesk.casework.wrapping import SIGN_OFF, Part, unwrap
 from foidesk.publication import personal_data
 
 REMOVED = "[removed]"
-
-SIGN_OFF = re.compile(
-    r"^\s*(yours (sincerely|faithfully|truly)|kind(est)? regards|best (regards|wishes)|"
-    r"warm regards|many thanks|thanks( again| in advance)?|thank you( in advance)?|regards|"
-    r"cheers)\b[\s,.!]*(?P<name>[\w .'-]{1,40})?$",
-    re.IGNORECASE,
-)
-QUOTED_HEADER = re.compile(r"^\s*(from|sent|to|cc|date|subject)\s*:", re.IGNORECASE)
-WROTE = re.compile(r"^\s*on .{4,120} wrote:\s*$", re.IGNORECASE)
-ORIGINAL = re.compile(r"^\s*-{2,}\s*(original message|forwarded message)\s*-{2,}\s*$", re.I)
-# WhatDoTheyKnow ends each request with a rule, then text naming the request's own address.
-FOOTER_RULE = re.compile(r"^\s*-{20,}\s*$")
-SIGNATURE_LINES = 6
-LIST_ITEM = re.compile(r"^(\(?\w{1,3}[.)]|[-*•]|q(uestion)?\s*\d+)\s", re.IGNORECASE)
 
 
 @dataclass(frozen=True)
@@ -126,48 +113,13 @@ def _literal_spans(text, needles, reason):
 
 
 def _block_spans(text):
-    """Whole blocks: quoted earlier messages, header blocks, the footer and the signature."""
-    lines = text.splitlines(keepends=True)
-    offsets = [0]
-    for line in lines:
-        offsets.append(offsets[-1] + len(line))
-    cut = _cut(lines)
-    spans = []
-    if cut is not None:
-        index, reason = cut
-        spans.append(Removal(reason, offsets[index], len(text)))
-    body_end = cut[0] if cut is not None else len(lines)
-    for index, line in enumerate(lines[:body_end]):
-        if line.lstrip().startswith(">"):
-            spans.append(Removal("a quoted earlier message", offsets[index], offsets[index + 1]))
-    signed = _signature(lines[:body_end])
-    if signed is not None:
-        spans.append(Removal("the sign-off and signature", offsets[signed], offsets[body_end]))
-    return spans
-
-
-def _signature(lines):
-    """Where the closing sign-off starts: the last one, followed only by a few short lines
-    that are not part of the request (a name, a job title, a telephone number)."""
-    for index in range(len(lines) - 1, -1, -1):
-        if SIGN_OFF.match(lines[index]):
-            after = [line.strip() for line in lines[index + 1 :] if line.strip()]
-            looks_like_request = any(line.endswith("?") or LIST_ITEM.match(line) for line in after)
-            short = all(len(line) <= 60 for line in after)
-            if len(after) <= SIGNATURE_LINES and short and not looks_like_request:
-                return index
-            return None
-    return None
-
-
-def _cut(lines):
-    """Where the request itself ends and quoted mail or a footer begins, with why."""
-    for index, line in enumerate(lines):
-        if QUOTED_HEADER.match(line) or WROTE.match(line) or ORIGINAL.match(line):
-            return index, "a quoted earlier message"
-        if FOOTER_RULE.match(line):
-            return index, "the request's own email address and footer"
-    return None
+    """Whole blocks: the email's header, quoted earlier messages, the footer and the
+    signature, as casework.wrapping finds them. The greeting stays: it names the authority."""
+    return [
+        Removal(str(part), start, end)
+        for start, end, part in unwrap(text).removed
+        if part != Part.GREETING
+    ]
 
 
 def _merged(spans):

@@ -8,7 +8,8 @@ an index from ``(key, text)`` pairs, keeps it on disk, and asks it questions.
 How a score is made (explainable by construction):
 
 * the text is normalised (:func:`normalise`): lower case, no greeting, sign-off,
-  WhatDoTheyKnow footer, web or email address, or standard FOI boilerplate;
+  WhatDoTheyKnow footer or standard FOI phrase (the lists question splitting and the
+  disclosure log use: casework.wrapping), and no web or email address;
 * a word TF-IDF over words and pairs of words (English stop words removed, sublinear tf)
   and a character TF-IDF over 3-5 character pieces of words, taken from the first
   ``char_chars`` characters (the subject and opening), each L2-normalised;
@@ -39,7 +40,6 @@ import unicodedata
 from collections.abc import Iterable
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import asdict, dataclass, fields
-from itertools import product
 from multiprocessing import get_context
 from pathlib import Path
 
@@ -54,6 +54,8 @@ from sklearn.feature_extraction.text import (
     TfidfVectorizer,
 )
 
+from foidesk.casework import wrapping
+
 __all__ = [
     "FORMAT_VERSION",
     "Match",
@@ -65,7 +67,7 @@ __all__ = [
 ]
 
 FORMAT_VERSION = 1
-NORMALISER_VERSION = 1  # bump when normalise() changes: saved vocabularies depend on it
+NORMALISER_VERSION = 2  # bump when normalise() changes: saved vocabularies depend on it
 FORMAT_NAME = "foidesk-similarity-index"
 SHARED_TERMS = 5  # words or pairs of words given with each match
 
@@ -126,40 +128,20 @@ _CHARACTERS = str.maketrans(
         "\u00a0": " ",
     }
 )
-# WhatDoTheyKnow appends these to every request it sends; everything after the first is theirs.
-_WDTK_FOOTER = re.compile(
-    r"please use this email address for all replies to this request"
-    r"|is \S+ the wrong address for freedom of information requests"
-    r"|disclaimer: this message and any reply that you make will be published"
-    r"|for more detailed guidance on safely disclosing information"
-    r"|if you find this service useful as an foi officer"
-    r"|please note that in some cases publication of requests and responses will be delayed"
+# The letter's wrapping, as casework.wrapping lists it, matched in whole texts in lower case.
+# WhatDoTheyKnow's footer is cut off (wrapping.footer_start) when one of its lines is there:
+_FOOTER_WORDS = tuple(  # the longest literal of each line, a quick test before the regex
+    max(line.split("{address}"), key=len).strip() for line in wrapping.WHATDOTHEYKNOW_FOOTER
 )
-# A quick test before the regex: one literal from each of its phrases.
-_FOOTER_WORDS = (
-    "this request", "wrong address", "disclaimer", "disclosing", "foi officer",
-    "publication of requests",
-)  # fmt: skip
-_RULE_BEFORE = re.compile(r"(?:\n[ \t]*[-_=*]{5,}[ \t]*)+\s*$")
-_GREETING = re.compile(
-    r"^[ \t>]*(?:dear|hello|hi|good (?:morning|afternoon))\b[^\n,:;]{0,120}(?:[,:;]|$)"
-    r"|^[ \t>]*dear (?:sir(?:s| or madam|/madam)?|madam|foi team)\b",
-    re.MULTILINE,
-)
-# A sign-off ends the request: the rest is a signature (a name, a job title, a phone number).
+# A greeting (wrapping.GREETING) is looked for in the first 300 characters. A sign-off ends
+# the request: the rest is a signature (a name, a job title, a phone number). The short
+# sign-offs are everyday words too, so here they count only on a line of their own.
 # (No leading \b in these patterns: it would stop the regex engine skipping ahead quickly.)
 _SIGN_OFF = re.compile(
-    r"yours (?:faithfully|sincerely|truly)\b"
-    r"|(?:kind|kindest|best|warm|warmest|many) (?:regards|wishes|thanks)\b(?! to\b| for\b)"
-    r"|with (?:kind |best )?regards\b(?! to\b)"
-    r"|\n[ \t]*(?:regards|thanks|thank you|cheers)[ \t]*[,.!]?[ \t]*(?=\n|$)"
+    rf"(?:{wrapping.either(wrapping.SIGN_OFFS)})\b(?! to\b| for\b)"
+    rf"|\n[ \t]*(?:{wrapping.either(wrapping.SHORT_SIGN_OFFS)})[ \t]*[,.!]?[ \t]*(?=\n|$)"
 )
 SIGNATURE_CHARS = 600  # a sign-off is looked for in the last 600 characters only
-
-
-def _spelled(*choices):
-    """Every phrase made by taking one of each choice in turn ("" leaves a choice out)."""
-    return {" ".join(" ".join(parts).split()) for parts in product(*choices)}
 
 
 def _trie(phrases):
@@ -172,65 +154,9 @@ def _trie(phrases):
     return root
 
 
-# Phrases nearly every request carries; they say nothing about what is asked. Matched word
-# by word through a trie (quicker than a regex over the whole text), longest first.
-_BOILERPLATE = _trie(
-    set().union(
-        _spelled(
-            ["under", "in accordance with", "pursuant to", "under the provisions of", "as per"],
-            ["the", ""],
-            ["freedom of information", "foi", "environmental information"],
-            ["(scotland)", ""],
-            ["act", "regulations", ""],
-            ["2000", "2002", "2004", ""],
-        ),
-        _spelled(["freedom of information"], ["(scotland)", ""], ["act"], ["2000", "2002", ""]),
-        _spelled(
-            ["i am writing", "i'm writing"],
-            ["to you", ""],
-            ["to"],
-            ["make", "submit", ""],
-            ["a", "an", ""],
-            ["request", "ask"],
-            ["for", ""],
-            ["the following", ""],
-            ["information", ""],
-        ),
-        _spelled(
-            ["please", ""],
-            ["could", "can", "would"],
-            ["you"],
-            ["please", ""],
-            ["kindly", ""],
-            ["provide", "send"],
-            ["me", ""],
-            ["with", ""],
-            ["the following"],
-            ["information", ""],
-        ),
-        _spelled(
-            ["please provide", "please send"],
-            ["me", ""],
-            ["with", ""],
-            ["the following"],
-            ["information", ""],
-        ),
-        _spelled(
-            ["i would"],
-            ["like", "be grateful"],
-            ["to request", "for", "if you could provide"],
-            ["the following", "this"],
-            ["information", ""],
-        ),
-        _spelled(
-            ["thank you", "thanks", "many thanks"],
-            ["in advance", ""],
-            ["for your"],
-            ["help", "time", "assistance"],
-        ),
-        _spelled(["i look forward to"], ["hearing from you", "your reply", "your response"]),
-    )
-)
+# Standard FOI phrases (wrapping.STANDARD_PHRASES) say nothing about what is asked. Matched
+# word by word through a trie (quicker than a regex over the whole text), longest first.
+_BOILERPLATE = _trie(wrapping.STANDARD_PHRASES)
 _PUNCTUATION = ".,;:!?"
 
 
@@ -276,22 +202,17 @@ def normalise(text: str) -> str:
     text = text.replace("&", " and ").casefold()
     if "\r" in text:
         text = text.replace("\r\n", "\n").replace("\r", "\n")
-    if any(word in text for word in _FOOTER_WORDS):
-        footer = _WDTK_FOOTER.search(text)
-        if footer:
-            text = text[: footer.start()]
-            rule = _RULE_BEFORE.search(text, max(0, len(text) - 400))
-            if rule:
-                text = text[: rule.start()]
+    if any(words in text for words in _FOOTER_WORDS):
+        text = text[: wrapping.footer_start(text, lower_case=True)]
     for sign_off in _SIGN_OFF.finditer(text, max(0, len(text) - SIGNATURE_CHARS)):
         # Not where the request itself follows ("Many thanks. My second question is ...").
         if sign_off.start() >= len(text) // 2 or len(text) - sign_off.end() <= 200:
             text = text[: sign_off.start()]
             break
     if len(text) > 300:
-        text = _GREETING.sub(" ", text[:300]) + text[300:]
+        text = wrapping.GREETING.sub(" ", text[:300]) + text[300:]
     else:
-        text = _GREETING.sub(" ", text)
+        text = wrapping.GREETING.sub(" ", text)
     words = text.split()
     if "@" in text or "://" in text or "www." in text:  # web and email addresses
         words = [w for w in words if "@" not in w and "://" not in w and "www." not in w]
