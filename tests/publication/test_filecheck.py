@@ -15,6 +15,7 @@ import zipfile
 import openpyxl
 import pytest
 from docx import Document
+from docx.enum.style import WD_STYLE_TYPE
 from docx.oxml import parse_xml
 from docx.oxml.ns import nsdecls
 from hypothesis import HealthCheck, given, settings
@@ -22,12 +23,19 @@ from hypothesis import strategies as st
 from odf import dc, meta, office, style, table, text
 from odf.opendocument import OpenDocumentSpreadsheet
 from openpyxl.comments import Comment
+from openpyxl.styles import Font
 from openpyxl.workbook.defined_name import DefinedName
 from openpyxl.worksheet.datavalidation import DataValidation
 from PIL import Image
 from pypdf import PdfReader, PdfWriter
 from pypdf.annotations import Text
-from pypdf.generic import ArrayObject, DictionaryObject, FloatObject, NameObject
+from pypdf.generic import (
+    ArrayObject,
+    DecodedStreamObject,
+    DictionaryObject,
+    FloatObject,
+    NameObject,
+)
 from weasyprint import HTML
 
 from foidesk.publication import filecheck
@@ -344,6 +352,57 @@ def png(colour="black"):
     return "data:image/png;base64," + base64.b64encode(out.getvalue()).decode("ascii")
 
 
+def drawn_pdf(content, forms=None, graphics_states=None):
+    """A page drawn by hand, as some tools draw a box over text: ``content`` in PDF's own
+    drawing operators, with Helvetica as /F1, each of ``forms`` (name: (matrix, content))
+    as a form it can draw, and ``graphics_states`` by name."""
+    writer = PdfWriter()
+    page = writer.add_blank_page(300, 300)
+
+    def names(entries):
+        return DictionaryObject({NameObject(key): value for key, value in entries.items()})
+
+    font = writer._add_object(
+        names(
+            {
+                "/Type": NameObject("/Font"),
+                "/Subtype": NameObject("/Type1"),
+                "/BaseFont": NameObject("/Helvetica"),
+            }
+        )
+    )
+    resources = names({"/Font": names({"/F1": font})})
+    drawn = {}
+    for name, (matrix, drawing) in (forms or {}).items():
+        form = DecodedStreamObject()
+        form.set_data(drawing)
+        form.update(
+            names(
+                {
+                    "/Type": NameObject("/XObject"),
+                    "/Subtype": NameObject("/Form"),
+                    "/BBox": ArrayObject(FloatObject(v) for v in (0, 0, 300, 300)),
+                    "/Matrix": ArrayObject(FloatObject(v) for v in matrix),
+                    "/Resources": names({"/Font": names({"/F1": font})}),
+                }
+            )
+        )
+        drawn[name] = writer._add_object(form)
+    resources[NameObject("/XObject")] = names(drawn)
+    resources[NameObject("/ExtGState")] = names(graphics_states or {})
+    page[NameObject("/Resources")] = resources
+    stream = DecodedStreamObject()
+    stream.set_data(content)
+    page[NameObject("/Contents")] = writer._add_object(stream)
+    out = io.BytesIO()
+    writer.write(out)
+    return out.getvalue()
+
+
+LINE = b"BT /F1 12 Tf 50 150 Td (Jane Smith, 12 High Street) Tj ET "
+BOX = b"0 g 45 145 200 20 re f "
+
+
 def pypdf_file(build):
     writer = PdfWriter()
     writer.add_blank_page(300, 300)
@@ -429,6 +488,9 @@ def test_empty_hidden_rows_and_columns_hide_nothing():
     for row in range(5, 200):
         book["Adults"].row_dimensions[row].hidden = True
     book["Adults"].column_dimensions.group("E", "Z", hidden=True)
+    # Formatted, but empty.
+    book["Adults"]["A6"].font = Font(bold=True)
+    book["Adults"]["F1"].font = Font(bold=True)
     assert check("tidy.xlsx", saved(book)) == []
 
 
@@ -580,12 +642,14 @@ def test_hidden_text_by_style_is_found_and_a_vanish_switched_off_is_not():
     made = document()
     shown = made.add_paragraph().add_run("Shown, whatever its style says.")
     shown.font.hidden = False
-    secret = made.styles.add_style("Secret", 2)  # a character style
-    secret.font.hidden = True
+    made.styles.add_style("Secret", WD_STYLE_TYPE.CHARACTER).font.hidden = True
     made.add_paragraph().add_run("Hidden by its style.", style="Secret")
+    made.styles.add_style("Secret paragraph", WD_STYLE_TYPE.PARAGRAPH).font.hidden = True
+    made.add_paragraph("Hidden by the paragraph's.", style="Secret paragraph")
     (finding,) = check("styled.docx", document_bytes(made))
     assert finding.kind == "hidden_text"
-    assert finding.detail.startswith(f"{len('Hidden by its style.')} characters")
+    hidden = "Hidden by its style." + "Hidden by the paragraph's."
+    assert finding.detail.startswith(f"{len(hidden)} characters")
 
 
 def test_tracked_changes_in_a_header_are_found_there():
@@ -635,10 +699,46 @@ def test_the_page_with_text_under_a_box_is_named():
             '<div class="over" style="background: black; top: 3cm"></div></div>',
             id="a box beside the text",
         ),
+        pytest.param(
+            covered("background: black; top: 14pt; height: 1.5pt"),
+            id="a line drawn across the text",
+        ),
     ],
 )
 def test_text_a_box_does_not_hide_is_not_a_finding(body):
     assert check("fine.pdf", pdf_from_html(body)) == []
+
+
+@pytest.mark.parametrize(
+    ("content", "forms"),
+    [
+        pytest.param(LINE + BOX, {}, id="a rectangle"),
+        pytest.param(LINE + b"0 g 45 145 m 245 145 l 245 165 l 45 165 l h f", {}, id="a path"),
+        pytest.param(LINE + b"/Fm1 Do", {"/Fm1": ((1, 0, 0, 1, 0, 0), BOX)}, id="in a form"),
+        pytest.param(
+            b"q 1 0 0 1 0 100 cm /Fm1 Do Q " + BOX,
+            {"/Fm1": ((1, 0, 0, 1, 0, -100), LINE)},
+            id="over text a form placed there",
+        ),
+        pytest.param(
+            LINE + b"/Fm1 Do " + BOX,
+            {"/Fm1": ((1, 0, 0, 1, 0, 100), b"1 g 0 0 10 10 re f")},
+            id="after a form drawn elsewhere",
+        ),
+    ],
+)
+def test_a_box_drawn_by_hand_over_text_is_found(content, forms):
+    assert kinds(check("drawn.pdf", drawn_pdf(content, forms))) == ["text_under_box"]
+
+
+def test_a_box_its_form_moves_away_or_a_soft_mask_lets_through_hides_nothing():
+    moved = {"/Fm1": ((1, 0, 0, 1, 0, 100), BOX)}
+    assert check("moved.pdf", drawn_pdf(LINE + b"/Fm1 Do", moved)) == []
+    soft = DictionaryObject(
+        {NameObject("/SMask"): DictionaryObject({NameObject("/S"): NameObject("/Luminosity")})}
+    )
+    see_through = drawn_pdf(LINE + b"q /GS1 gs " + BOX + b"Q", graphics_states={"/GS1": soft})
+    assert check("soft.pdf", see_through) == []
 
 
 def test_annotations_attachments_and_an_author_are_found():

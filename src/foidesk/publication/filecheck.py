@@ -76,11 +76,15 @@ KINDS = (
 )
 
 # What foidesk will read. A released file may be larger than an answer table (a scanned
-# report), so the size is what the reverse proxy accepts for an upload; the zip limits are
-# those of answer tables, so that a workbook that unpacks without bound is refused.
+# report, a year of spending), so the size is what the reverse proxy accepts for an upload.
+# The parts of an Office file are read streaming, so a zip may unpack to more than an
+# answer table may (a 7 MB workbook of 150,000 rows unpacks to 60 MB) while memory stays
+# small; beyond the limit it is refused unread, as a zip bomb. The parts read whole (the
+# workbook's list of sheets, properties, styles) are held to a few megabytes.
 MAX_FILE_BYTES = 50 * 1024 * 1024
-MAX_UNPACKED_BYTES = tables.MAX_UNPACKED_BYTES
+MAX_UNPACKED_BYTES = 500 * 1024 * 1024
 MAX_ZIP_MEMBERS = tables.MAX_ZIP_MEMBERS
+MAX_WHOLE_PART_BYTES = 10 * 1024 * 1024
 
 REMOVE_PROPERTIES = "remove_properties"
 VISIBLE_CELLS_AS_CSV = "visible_cells_as_csv"
@@ -362,6 +366,8 @@ def _xml(archive: zipfile.ZipFile, part: str):
     """A small part (properties, relationships, the workbook) parsed whole, or None."""
     if part not in archive.NameToInfo:
         return None
+    if archive.getinfo(part).file_size > MAX_WHOLE_PART_BYTES:
+        raise _Unreadable(f"its part {part} is too large to read")
     return etree.fromstring(archive.read(part), etree.XMLParser(**_XML_OPTIONS))
 
 
@@ -727,7 +733,7 @@ def _read_xlsx(archive: zipfile.ZipFile, for_findings: bool) -> _Workbook:
     names = sorted(archive.NameToInfo)
     for name in names:
         if re.fullmatch(r"xl/pivotCache/pivotCacheDefinition[^/]*\.xml", name):
-            book.pivot_sources.append(_pivot_source(_xml(archive, name)))
+            book.pivot_sources.append(_pivot_source(archive, name))
         elif re.fullmatch(r"xl/externalLinks/externalLink[^/]*\.xml", name):
             targets = [r.target for r in _relationships(archive, name).values() if r.external]
             book.links.append(targets[0] if targets else posixpath.basename(name))
@@ -745,10 +751,9 @@ def _refers_to(formula: str) -> str:
     return "a value or formula of its own, which no cell shows"
 
 
-def _pivot_source(definition) -> str:
-    if definition is None:
-        return ""
-    for source in definition.iter("{*}worksheetSource"):
+def _pivot_source(archive: zipfile.ZipFile, part: str) -> str:
+    # The definition begins with its source; the rest, which can be large, is not read.
+    for _event, source in _stream(archive, part, ("worksheetSource",)):
         if source.get("name"):
             return _quoted(source.get("name"))
         sheet, cells = source.get("sheet", ""), source.get("ref", "")
@@ -773,13 +778,15 @@ def _read_xlsx_sheet(archive, part: str, sheet: _Sheet, for_findings: bool) -> N
                 for cell in element:
                     reference = cell.get("r")
                     column = _column_number(reference) if reference else column + 1
-                    if not any(_local(c) in ("v", "is", "f") and _text(c) for c in cell):
+                    if not hidden and column not in sheet.hidden_columns:
+                        continue
+                    # A value, a formula or rich text: a cell with only a style has none.
+                    if not any(part.text or len(part) for part in cell):
                         continue
                     if hidden:
                         sheet.rows_with_data.add(row)
                         break
-                    if column in sheet.hidden_columns:
-                        sheet.columns_with_data.add(column)
+                    sheet.columns_with_data.add(column)
             _release(element)
         elif name == "dataValidation" and for_findings and element.get("type") == "list":
             sheet.lists.append(_validation(element))
@@ -804,12 +811,14 @@ def _hidden(element, size: str) -> bool:
 
 
 def _column_number(reference: str) -> int:
+    """The number of a cell's column: 1 for "A7", 28 for "AB7"."""
     number = 0
-    for character in reference.upper():
-        if not "A" <= character <= "Z":
-            break
-        number = number * 26 + ord(character) - ord("A") + 1
+    for character in _COLUMN_LETTERS.match(reference).group().upper():
+        number = number * 26 + ord(character) - 64
     return number
+
+
+_COLUMN_LETTERS = re.compile(r"[A-Za-z]*")
 
 
 def _validation(element) -> tuple[str, str]:
@@ -901,17 +910,14 @@ _ODS_PEOPLE = {
 
 
 def _check_ods(archive: zipfile.ZipFile) -> list[Finding]:
-    return _workbook_findings(_read_ods(archive, for_findings=True)[0])
+    return _workbook_findings(_read_ods(archive, for_findings=True))
 
 
-def _read_ods(archive: zipfile.ZipFile, for_findings: bool):
-    """(the workbook, the text of the visible cells of each visible sheet).
-
-    The text is gathered only when not ``for_findings``, for the CSV remedy.
-    """
+def _read_ods(archive: zipfile.ZipFile, for_findings: bool, out: "_CsvZip | None" = None):
+    """The workbook's sheets, their state and hidden rows and columns; with ``for_findings``
+    also everything else a finding can be made of; with ``out``, the text of the visible
+    cells of the visible sheets written to it, as the CSV remedy does."""
     book = _Workbook()
-    visible_text: dict[int, _Rows] = {}
-    budget = _Budget()
     hidden_styles: set[str] = set()
     validations: dict[str, str] = {}
     used_validations: dict[int, set[str]] = {}
@@ -927,6 +933,8 @@ def _read_ods(archive: zipfile.ZipFile, for_findings: bool):
                 sheet = _Sheet(element.get(f"{_TABLE}name", ""), "hidden" if hidden else "")
                 book.sheets.append(sheet)
                 row = column = 0
+                if out is not None and not hidden:
+                    out.sheet(sheet.name)
             continue
         if name == "style":
             if element.get(f"{_STYLE}family") == "table" and any(
@@ -946,10 +954,8 @@ def _read_ods(archive: zipfile.ZipFile, for_findings: bool):
                 sheet.hidden_rows.add(row + 1, row + repeated)
             cells = _ods_cells(element, sheet, hidden, row, repeated, for_findings)
             used_validations.setdefault(len(book.sheets) - 1, set()).update(cells.validations)
-            if not for_findings and not sheet.hidden and not hidden:
-                visible_text.setdefault(len(book.sheets) - 1, _Rows(budget)).add(
-                    cells.text, repeated
-                )
+            if out is not None and not sheet.hidden and not hidden:
+                out.row(cells.text, repeated)
             row += repeated
             _release(element)
         elif name == "table" and _local(element.getparent()) == "spreadsheet":
@@ -998,10 +1004,7 @@ def _read_ods(archive: zipfile.ZipFile, for_findings: bool):
         elif name == "event-listener":
             book.macros = True
     if not for_findings:
-        return book, [
-            visible_text[index].rows if index in visible_text else []
-            for index in range(len(book.sheets))
-        ]
+        return book
     for index, names in used_validations.items():
         book.sheets[index].lists += [
             ("", validations[n]) for n in sorted(names) if n in validations
@@ -1019,7 +1022,7 @@ def _read_ods(archive: zipfile.ZipFile, for_findings: bool):
                     _text(element) or "(set)",
                 )
             )
-    return book, []
+    return book
 
 
 def _manifest(archive: zipfile.ZipFile) -> dict[str, str]:
@@ -1685,21 +1688,21 @@ def remove_properties(filename: str, data: bytes) -> bytes:
 def visible_cells_as_csv(filename: str, data: bytes) -> bytes:
     """A zip of one CSV file for each visible sheet, holding the values of its visible rows
     and columns only: nothing hidden, no comments, names, lists, links, objects, macros or
-    properties. Written as foidesk writes answer tables as CSV (UTF-8 with a byte-order
-    mark, a formula guard on each field)."""
+    properties."""
     data = _remedy_input(data)
     archive = _remedy_zip(filename, data)
     with archive:
         kind = _zip_kind(archive)
-        if kind == "xlsx":
-            sheets = _remedying("a spreadsheet", _visible_xlsx, archive, data)
-        elif kind == "ods":
-            sheets = _remedying("a spreadsheet", _visible_ods, archive)
-        else:
+        if kind not in ("xlsx", "ods"):
             raise FileCheckError(
                 "Only a spreadsheet (Excel or OpenDocument) can be converted to CSV."
             )
-    return _csv_zip(sheets)
+        out = _CsvZip()
+        if kind == "xlsx":
+            _remedying("a spreadsheet", _visible_xlsx, archive, data, out)
+        else:
+            _remedying("a spreadsheet", _read_ods, archive, False, out)
+    return out.finish()
 
 
 def _remedy_input(data: bytes) -> bytes:
@@ -1783,12 +1786,10 @@ def _pdf_without_people(data: bytes) -> bytes:
     return out.getvalue()
 
 
-def _visible_xlsx(archive: zipfile.ZipFile, data: bytes) -> list[tuple[str, list[list[str]]]]:
+def _visible_xlsx(archive: zipfile.ZipFile, data: bytes, out: "_CsvZip") -> None:
     import openpyxl
 
     book = _read_xlsx(archive, for_findings=False)
-    budget = _Budget()
-    sheets = []
     with warnings.catch_warnings():
         # openpyxl warns about parts of a workbook it skips (data validation, styles).
         warnings.simplefilter("ignore")
@@ -1800,85 +1801,80 @@ def _visible_xlsx(archive: zipfile.ZipFile, data: bytes) -> list[tuple[str, list
                 worksheet = workbook[sheet.name] if sheet.name in workbook.sheetnames else None
                 if sheet.hidden or not hasattr(worksheet, "iter_rows"):
                     continue  # hidden, or a chart sheet
+                out.sheet(sheet.name)
                 # Trust the cells, not the size the file claims for the sheet.
                 worksheet.reset_dimensions()
-                rows = _Rows(budget)
                 for number, values in enumerate(worksheet.iter_rows(values_only=True), 1):
                     if number not in sheet.hidden_rows:
-                        rows.add(
+                        out.row(
                             [
                                 tables._xlsx_text(value)
                                 for column, value in enumerate(values, 1)
                                 if column not in sheet.hidden_columns
                             ]
                         )
-                sheets.append((sheet.name, rows.rows))
         finally:
             workbook.close()
-    return sheets
 
 
-def _visible_ods(archive: zipfile.ZipFile) -> list[tuple[str, list[list[str]]]]:
-    book, texts = _read_ods(archive, for_findings=False)
-    return [
-        (sheet.name, rows)
-        for sheet, rows in zip(book.sheets, texts, strict=True)
-        if not sheet.hidden
-    ]
+class _CsvZip:
+    """Sheets written as CSV files into a zip as they are read, as
+    :func:`foidesk.responses.tables.to_csv_zip` writes them: UTF-8 with a byte-order mark (so
+    Excel reads it), CRLF, and a field Excel would run as a formula guarded.
 
-
-class _Budget:
-    """How much text a conversion may still write: no more than foidesk would unpack."""
+    Empty cells at the end of a row are dropped, and empty rows kept back until a row with
+    something in it follows, so that the thousands of empty rows a spreadsheet may hold
+    below its table cost nothing; what is written is kept within what foidesk would unpack.
+    """
 
     def __init__(self):
-        self.left = MAX_UNPACKED_BYTES
+        self._buffer = io.BytesIO()
+        self._archive = zipfile.ZipFile(self._buffer, "w", compression=zipfile.ZIP_DEFLATED)
+        self._names: list[str] = []
+        self._file = None
+        self._blank = 0
+        self._left = MAX_UNPACKED_BYTES
 
-    def spend(self, size: int) -> None:
-        self.left -= size
-        if self.left < 0:
+    def sheet(self, name: str) -> None:
+        self._close_file()
+        self._names.append(name)
+        # Each name depends only on the names before it.
+        member = self._archive.open(tables.safe_file_names(self._names)[-1], "w")
+        self._file = io.TextIOWrapper(member, encoding="utf-8", newline="")
+        self._file.write("\ufeff")
+        self._writer = csv.writer(self._file, lineterminator="\r\n")
+        self._blank = 0
+
+    def row(self, values: list[str], times: int = 1) -> None:
+        while values and not values[-1]:
+            values = values[:-1]
+        if not values:
+            self._blank += times
+            return
+        self._left -= 2 * self._blank + times * sum(len(value) + 3 for value in values)
+        if self._left < 0:
             raise FileCheckError(
                 "The spreadsheet is too large to convert to CSV. Save the sheets you mean to "
                 "release as CSV yourself."
             )
+        for _ in range(self._blank):
+            self._writer.writerow([])
+        guarded = [tables._csv_field(value) for value in values]
+        for _ in range(times):
+            self._writer.writerow(guarded)
+        self._blank = 0
 
+    def _close_file(self) -> None:
+        if self._file is not None:
+            self._file.close()
+            self._file = None
 
-class _Rows:
-    """A sheet's rows for CSV: empty cells at the end of a row dropped, and empty rows
-    kept back until a row with something in it follows, so that a sheet's thousands of
-    empty rows below its table cost nothing."""
-
-    def __init__(self, budget: _Budget):
-        self.rows: list[list[str]] = []
-        self.blank = 0
-        self.budget = budget
-
-    def add(self, row: list[str], times: int = 1) -> None:
-        while row and not row[-1]:
-            row = row[:-1]
-        if not row:
-            self.blank += times
-            return
-        self.budget.spend(2 * self.blank + times * sum(len(value) + 3 for value in row))
-        self.rows.extend([] for _ in range(self.blank))
-        self.rows.extend([row] * times)
-        self.blank = 0
-
-
-def _csv_zip(sheets: list[tuple[str, list[list[str]]]]) -> bytes:
-    """As :func:`foidesk.responses.tables.to_csv_zip` writes one: UTF-8 with a byte-order
-    mark (so Excel reads it), CRLF, and a field Excel would run as a formula guarded."""
-    if not sheets:
-        raise FileCheckError("The spreadsheet has no visible sheet to convert to CSV.")
-    names = tables.safe_file_names([name for name, _rows in sheets])
-    buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_DEFLATED) as archive:
-        for (_name, rows), file_name in zip(sheets, names, strict=True):
-            out = io.StringIO(newline="")
-            writer = csv.writer(out, lineterminator="\r\n")
-            for row in rows:
-                writer.writerow(tables._csv_field(value) for value in row)
-            archive.writestr(file_name, ("\ufeff" + out.getvalue()).encode("utf-8"))
-    return buffer.getvalue()
+    def finish(self) -> bytes:
+        self._close_file()
+        self._archive.close()
+        if not self._names:
+            raise FileCheckError("The spreadsheet has no visible sheet to convert to CSV.")
+        return self._buffer.getvalue()
 
 
 @dataclass(frozen=True)
