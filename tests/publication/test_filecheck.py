@@ -911,7 +911,7 @@ def test_every_remedy_removes_what_its_findings_found():
     [
         (visible_cells_as_csv, "letter.docx", lambda: document_bytes(document()), "Only a"),
         (visible_cells_as_csv, "answers.xlsx", lambda: b"not a workbook", "could not be read"),
-        (remove_properties, "answers.csv", lambda: b"a,b\r\n", "could not be read"),
+        (remove_properties, "answers.csv", lambda: b"a,b\r\n", "PDF files only"),
         (
             visible_cells_as_csv,
             "answers.xlsx",

@@ -446,8 +446,20 @@ def _listed(items: list[str]) -> str:
     return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1]
 
 
-def _plural(count: int, one: str, many: str | None = None) -> str:
-    return f"{count:,} {one if count == 1 else (many or one + 's')}"
+def _plural(count: int, one: str) -> str:
+    return f"{count:,} {one if count == 1 else one + 's'}"
+
+
+def _comments(count: int, one: str, many: str) -> str:
+    if count == 1:
+        return (
+            f"A {one}, with the name of the person who wrote it: it travels with the file "
+            "and anyone can read it."
+        )
+    return (
+        f"{count:,} {many}, each with the name of the person who wrote it: they travel "
+        "with the file and anyone can read them."
+    )
 
 
 class _Spans:
@@ -608,14 +620,7 @@ def _workbook_findings(book: _Workbook) -> list[Finding]:
                 _finding(
                     "comment",
                     on,
-                    (
-                        "A comment or note, with the name of the person who wrote it: it "
-                        "travels with the file and anyone can read it."
-                        if sheet.comments == 1
-                        else f"{sheet.comments:,} comments or notes, each with the name of "
-                        "the person who wrote it: they travel with the file and anyone can "
-                        "read them."
-                    ),
+                    _comments(sheet.comments, "comment or note", "comments or notes"),
                     csv_remedy,
                 )
             )
@@ -781,7 +786,7 @@ def _read_xlsx_sheet(archive, part: str, sheet: _Sheet, for_findings: bool) -> N
                     if not hidden and column not in sheet.hidden_columns:
                         continue
                     # A value, a formula or rich text: a cell with only a style has none.
-                    if not any(part.text or len(part) for part in cell):
+                    if not any(child.text or len(child) for child in cell):
                         continue
                     if hidden:
                         sheet.rows_with_data.add(row)
@@ -958,7 +963,12 @@ def _read_ods(archive: zipfile.ZipFile, for_findings: bool, out: "_CsvZip | None
                 out.row(cells.text, repeated)
             row += repeated
             _release(element)
-        elif name == "table" and _local(element.getparent()) == "spreadsheet":
+        elif (
+            name == "table"
+            and sheet is not None
+            and element.getparent() is not None
+            and (_local(element.getparent()) == "spreadsheet")
+        ):
             sheet = None
         elif not for_findings:
             continue
@@ -1168,8 +1178,7 @@ def _check_docx(archive: zipfile.ZipFile) -> list[Finding]:
             _finding(
                 "comment",
                 "the document",
-                f"{_plural(comments, 'comment')}, each with the name of the person who wrote "
-                "it: they travel with the file and anyone can read them.",
+                _comments(comments, "comment", "comments"),
             )
         )
     findings += [
@@ -1255,14 +1264,14 @@ _PDF_HARMLESS = {
     "/ModDate",
     "/Trapped",
 }
-# Words that programs, printers and scanners put in Creator. A Creator with none of them and
-# no version number is taken to be a person's name: a wrong guess gives a finding that
-# remove_properties clears, rather than a name released.
+# Words that programs put in Creator (printers and scanners give a model number). A Creator
+# with none of them and no number is taken to be a person's name: a wrong guess gives a
+# finding that remove_properties clears, rather than a name released.
 _PROGRAM_WORDS = re.compile(
     r"\b(word|excel|powerpoint|office|microsoft|acrobat|adobe|distiller|indesign|pdf\w*|"
     r"writer|calc|impress|libreoffice|openoffice|weasyprint|chrom\w*|skia|quartz|macos|"
     r"windows|print\w*|scan\w*|tex|latex|ghostscript|foxit|nitro|nuance|kofax|reportlab|"
-    r"crystal|reports?|canon|xerox|ricoh|konica|kyocera|epson|brother|sharp|hp|google|docs)\b",
+    r"reports?|google)\b",
     re.IGNORECASE,
 )
 # Annotations a reader does not see as part of the page. A link is allowed: its words are
@@ -1662,7 +1671,10 @@ def remove_properties(filename: str, data: bytes) -> bytes:
     data = _remedy_input(data)
     if _PDF_HEADER.search(data[:1024]):
         return _remedying("a PDF document", _pdf_without_people, data)
-    archive = _remedy_zip(filename, data)
+    noun = _CLAIMS.get(_suffix(filename), "an Office file")
+    if not data.startswith(b"PK"):
+        raise FileCheckError(_ONLY_PROPERTIES)
+    archive = _remedy_zip(noun, data)
     with archive:
         kind = _zip_kind(archive)
         if kind in ("xlsx", "docx"):
@@ -1676,13 +1688,13 @@ def remove_properties(filename: str, data: bytes) -> bytes:
                 "meta.xml": lambda part: _emptied(part, {*_ODS_PEOPLE, "user-defined"}, remove=True)
             }
         else:
-            raise FileCheckError(
-                "foidesk can remove the properties of Excel, Word, OpenDocument spreadsheet "
-                "and PDF files only."
-            )
-        return _remedying(
-            _CLAIMS.get(_suffix(filename), "an Office file"), _rewritten, archive, edits
-        )
+            raise FileCheckError(_ONLY_PROPERTIES)
+        return _remedying(noun, _rewritten, archive, edits)
+
+
+_ONLY_PROPERTIES = (
+    "foidesk can remove the properties of Excel, Word, OpenDocument spreadsheet and PDF files only."
+)
 
 
 def visible_cells_as_csv(filename: str, data: bytes) -> bytes:
@@ -1690,7 +1702,7 @@ def visible_cells_as_csv(filename: str, data: bytes) -> bytes:
     and columns only: nothing hidden, no comments, names, lists, links, objects, macros or
     properties."""
     data = _remedy_input(data)
-    archive = _remedy_zip(filename, data)
+    archive = _remedy_zip("a spreadsheet", data)
     with archive:
         kind = _zip_kind(archive)
         if kind not in ("xlsx", "ods"):
@@ -1715,8 +1727,7 @@ def _remedy_input(data: bytes) -> bytes:
     return data
 
 
-def _remedy_zip(filename: str, data: bytes) -> zipfile.ZipFile:
-    noun = _CLAIMS.get(_suffix(filename), "an Office file")
+def _remedy_zip(noun: str, data: bytes) -> zipfile.ZipFile:
     if not data.startswith(b"PK"):
         raise FileCheckError(f"The file could not be read as {noun}: it is not one.")
     try:
