@@ -25,7 +25,7 @@ def test_version(tmp_path):
         (["demo"], ["--host", "--port", "--load-only"]),
         (["serve"], ["--host", "--port", "--no-migrate", "DEBUG"]),
         (["manage"], ["migrate", "createsuperuser"]),
-        (["check-file"], ["PATH", "hidden sheets", "status 2"]),
+        (["check-file"], ["PATH", "spreadsheets", "PDFs"]),
     ],
 )
 def test_every_command_has_help(tmp_path, args, expected):

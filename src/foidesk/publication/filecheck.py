@@ -22,11 +22,11 @@ reads the file itself, and :func:`check` gives each thing found as a :class:`Fin
 The format is told by the content (the parts inside a zip, the PDF header); the name only
 says what a file that is neither was meant to be. Office files are read part by part from
 the zip with lxml, streaming, without resolving entities, within the limits below, so that a
-zip bomb is refused and memory stays bounded. openpyxl and odfpy do not expose most of what
-is looked for (pivot caches, embeddings, threaded comments, cells in hidden columns), odfpy
-reads only the parts its manifest lists and prints a part it cannot parse to standard output,
-and both hold a whole document in memory; openpyxl is used where it is the right tool, for
-the values of visible cells.
+zip bomb is refused and memory stays bounded. openpyxl does not expose embeddings, threaded
+comments or macros sheets, and shows hidden rows and columns only with the whole workbook in
+memory; odfpy holds the whole document in memory too, reads only the parts its manifest
+lists, and prints a part it cannot parse to standard output. openpyxl is used where it is
+the right tool: for the values of the visible cells, in the CSV remedy.
 
 Each finding blocks release until the officer removes what was found or overrides it with a
 reason. :data:`REMEDIES` make a new file without it: ``remove_properties`` and
