@@ -5,6 +5,7 @@ import re
 import urllib.error
 import urllib.request
 
+import openpyxl
 import pytest
 from docx import Document
 
@@ -24,6 +25,7 @@ def test_version(tmp_path):
         (["demo"], ["--host", "--port", "--load-only"]),
         (["serve"], ["--host", "--port", "--no-migrate", "DEBUG"]),
         (["manage"], ["migrate", "createsuperuser"]),
+        (["check-file"], ["PATH", "spreadsheets", "PDFs"]),
     ],
 )
 def test_every_command_has_help(tmp_path, args, expected):
@@ -115,6 +117,37 @@ def _counts(env):
     )
     assert result.returncode == 0, result.stderr
     return result.stdout.strip()
+
+
+def test_check_file_prints_each_finding_and_exits_2_when_anything_is_hidden(tmp_path):
+    """It needs no database and no SECRET_KEY: the check runs without Django."""
+    env = environment(tmp_path)
+    clean = tmp_path / "answers.csv"
+    clean.write_bytes("\ufeff,Mosaic\r\nUsers,120\r\n".encode())
+    book = openpyxl.Workbook()
+    book.properties.creator = None
+    book.active.title = "Adults"
+    book.create_sheet("Staff").sheet_state = "hidden"
+    hidden = tmp_path / "staff.xlsx"
+    book.save(hidden)
+
+    passed = run("check-file", str(clean), env=env)
+    assert (passed.returncode, passed.stdout) == (0, f"{clean}: nothing hidden found\n")
+
+    failed = run("check-file", str(clean), str(hidden), env=env)
+    assert failed.returncode == 2, failed.stderr
+    assert failed.stdout.splitlines() == [
+        f"{clean}: nothing hidden found",
+        f"{hidden}: sheet “Staff”: A hidden sheet: it is not shown, but anyone can unhide it "
+        "and read everything on it.",
+    ]
+
+    missing = run("check-file", str(clean), str(tmp_path / "missing.pdf"), env=env)
+    assert missing.returncode == 2
+    assert missing.stdout == f"{clean}: nothing hidden found\n"
+    assert missing.stderr.splitlines() == [
+        f"foidesk check-file: {tmp_path / 'missing.pdf'}: No such file or directory"
+    ]
 
 
 def test_token_create_prints_the_token_and_nothing_else(tmp_path, scratch_database_url):
