@@ -80,7 +80,6 @@ def test_a_contributor_sees_the_questions_and_nothing_of_who_asked(
     assert "requester" not in detail
 
 
-@pytest.mark.xfail(strict=True, reason="A request's subject is shown to contributors as written")
 def test_a_contributor_is_not_shown_a_requester_named_in_the_subject(client, contributor, ask):
     case = ask(NUMBERED, subject=f"Freedom of Information request - {NAME}")
     assert what_identifies(everything_shown(client, contributor, case)) == {}

@@ -105,10 +105,10 @@ def _plain_text(data: bytes) -> str:
     # Read as an answer table's CSV file is: UTF-8, UTF-16 or Windows-1252, and no
     # characters that no text holds.
     try:
-        content = tables._decode(data)
+        content = tables.decode_text(data)
     except tables.TableError as error:
         raise _unreadable(_NOT_TEXT) from error
-    if tables._BINARY.search(content):
+    if tables.BINARY_TEXT.search(content):
         raise _unreadable(_NOT_TEXT)
     return content
 
@@ -165,7 +165,7 @@ def _zip_text(filename: str, data: bytes, depth: int) -> str:
                 raise _unreadable("it unpacks to more than can be checked.")
             names = {m.filename for m in members}
             if "xl/workbook.xml" in names:
-                return _xlsx_text(data, archive, names, depth)
+                return xlsx_text(data, archive, names, depth)
             if "word/document.xml" in names or "ppt/presentation.xml" in names:
                 return _office_text(archive, names, depth)
             if "mimetype" in names and archive.read("mimetype").startswith(
@@ -224,7 +224,7 @@ def _embedded_text(name: str, data: bytes, depth: int) -> str:
     return _text(name, data, depth + 1)
 
 
-def _xlsx_text(data: bytes, archive: zipfile.ZipFile, names: set[str], depth: int) -> str:
+def xlsx_text(data: bytes, archive: zipfile.ZipFile, names: set[str], depth: int) -> str:
     try:
         lines = _cell_lines(data)
     except FileTextError:
@@ -263,7 +263,7 @@ def _cell_lines(data: bytes) -> list[str]:
                             f"the workbook has more than {MAX_CELLS:,} cells, too many to "
                             "check. Release it in smaller files."
                         )
-                    row = "\t".join(tables._xlsx_text(value) for value in values).rstrip()
+                    row = "\t".join(tables.xlsx_text(value) for value in values).rstrip()
                     if row:
                         lines.append(row)
         finally:

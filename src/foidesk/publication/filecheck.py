@@ -216,10 +216,10 @@ def _check(filename: str, data: bytes, in_archive: bool) -> list[Finding]:
 
 def _text_of(data: bytes) -> str | None:
     try:
-        text = tables._decode(data)
+        text = tables.decode_text(data)
     except tables.TableError:
         return None
-    return None if tables._BINARY.search(text) else text
+    return None if tables.BINARY_TEXT.search(text) else text
 
 
 def _reading(noun: str, reader: Callable[..., list[Finding]], *args) -> list[Finding]:
@@ -514,7 +514,7 @@ class _Spans:
 
 
 def _column_name(number: int) -> str:
-    return tables._column_letter(number - 1)
+    return tables.column_letter(number - 1)
 
 
 # ---------------------------------------------------------------------------------------
@@ -1819,7 +1819,7 @@ def _visible_xlsx(archive: zipfile.ZipFile, data: bytes, out: "_CsvZip") -> None
                     if number not in sheet.hidden_rows:
                         out.row(
                             [
-                                tables._xlsx_text(value)
+                                tables.xlsx_text(value)
                                 for column, value in enumerate(values, 1)
                                 if column not in sheet.hidden_columns
                             ]
@@ -1870,7 +1870,7 @@ class _CsvZip:
             )
         for _ in range(self._blank):
             self._writer.writerow([])
-        guarded = [tables._csv_field(value) for value in values]
+        guarded = [tables.csv_safe(value) for value in values]
         for _ in range(times):
             self._writer.writerow(guarded)
         self._blank = 0

@@ -48,7 +48,13 @@ class LogFilterForm(forms.Form):
         return {name: value for name, value in chosen.items() if value}
 
 
+TAKE_OUT, KEEP = "take_out", "keep"
+
+
 class PublishForm(forms.Form):
+    """The title, topic and files; and for each concern that may be kept, take it out or
+    keep it with a reason."""
+
     title = forms.CharField(
         max_length=200, error_messages={"required": "Enter a title for the disclosure log"}
     )
@@ -57,9 +63,45 @@ class PublishForm(forms.Form):
         required=False, widget=forms.CheckboxSelectMultiple, choices=[]
     )
 
-    def __init__(self, *args, files=(), **kwargs):
+    def __init__(self, *args, files=(), concerns=(), **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["files"].choices = [(key, description) for key, _, description in files]
+        self.concerns = [concern for concern in concerns if concern.may_be_kept]
+        for concern in self.concerns:
+            self.fields[f"decision-{concern.key}"] = forms.ChoiceField(
+                choices=[(TAKE_OUT, "Take it out"), (KEEP, "Keep it")],
+                widget=forms.RadioSelect,
+                error_messages={"required": f"Choose whether to take out {concern.sentence()}"},
+            )
+            self.fields[f"reason-{concern.key}"] = forms.CharField(required=False, max_length=500)
+
+    def decisions(self):
+        """For each concern: (its field, its reason's field)."""
+        return [
+            (concern, self[f"decision-{concern.key}"], self[f"reason-{concern.key}"])
+            for concern in self.concerns
+        ]
+
+    def clean(self):
+        cleaned = super().clean()
+        for concern in self.concerns:
+            keeping = cleaned.get(f"decision-{concern.key}") == KEEP
+            if keeping and not cleaned.get(f"reason-{concern.key}", "").strip():
+                self.add_error(
+                    f"reason-{concern.key}",
+                    "Say why it is kept: the reason is recorded with what is published",
+                )
+        return cleaned
+
+    def choices(self):
+        """(keys to take out, {key: reason} kept)."""
+        take_out, keep = [], {}
+        for concern in self.concerns:
+            if self.cleaned_data.get(f"decision-{concern.key}") == KEEP:
+                keep[concern.key] = self.cleaned_data[f"reason-{concern.key}"]
+            else:
+                take_out.append(concern.key)
+        return take_out, keep
 
 
 class UnpublishForm(forms.Form):

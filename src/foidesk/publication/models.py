@@ -59,6 +59,10 @@ class DisclosureVersion(models.Model):
     received_on = models.DateField()
     responded_on = models.DateField(null=True, blank=True)
     removed = models.JSONField(default=list, help_text="What was taken out, for the record.")
+    kept = models.JSONField(
+        default=list,
+        help_text="What was found and published all the same, with the officer's reason.",
+    )
 
     class Meta:
         ordering = ["entry", "-number"]

@@ -54,33 +54,41 @@ class Redacted:
         return "".join(parts)
 
 
-def redact(text, *, name="", emails=(), address=""):
-    """``text`` without the requester: ``name``, their ``emails`` and postal ``address``,
-    sign-offs and signatures, quoted headers and earlier messages, and anyone's personal
-    data (personal_data.find), postcodes included: a request's are the requester's."""
-    requester = personal_data.Requester(name=name, emails=emails, postal_address=address)
+def redact(text, *, name="", emails=(), address="", phones=(), also=()):
+    """``text`` without the requester: ``name``, their ``emails``, postal ``address`` and
+    ``phones``, sign-offs and signatures, quoted headers and earlier messages, and anyone's
+    personal data (personal_data.find), postcodes included: a request's are the
+    requester's. ``also``: words an officer chose to take out as well."""
+    requester = personal_data.Requester(
+        name=name, emails=emails, postal_address=address, phones=phones
+    )
     return _without(
         text,
         [
             *_block_spans(text),
             *_found_spans(personal_data.find(text, requester)),
             *_spans(personal_data.POSTCODE, text, "a postcode"),
+            *_literal_spans(text, also, "taken out by an officer"),
         ],
     )
 
 
-def redact_letter(text, *, name="", emails=(), address="", request=None):
+def redact_letter(text, *, name="", emails=(), address="", phones=(), request=None, also=()):
     """Our own letter without the requester: their name, addresses, and whatever was taken
     out of their ``request`` (a Redacted) where the letter quotes it. The authority's own
-    address, email and telephone number stay: they are meant to be read."""
+    address, email and telephone number stay: they are meant to be read. ``also``: words an
+    officer chose to take out as well."""
     quoted = request.removed_lines() if request else []
-    requester = personal_data.Requester(name=name, emails=emails, postal_address=address)
+    requester = personal_data.Requester(
+        name=name, emails=emails, postal_address=address, phones=phones
+    )
     found = [f for f in personal_data.find(text, requester) if f.requester]
     return _without(
         text,
         [
             *_found_spans(found),
             *_literal_spans(text, quoted, "removed from the request"),
+            *_literal_spans(text, also, "taken out by an officer"),
         ],
     )
 
@@ -106,7 +114,7 @@ def _spans(pattern, text, reason):
 
 def _literal_spans(text, needles, reason):
     spans = []
-    for needle in needles:
+    for needle in (needle for needle in needles if needle.strip()):
         pattern = re.compile(r"(?<!\w)" + re.escape(needle) + r"(?!\w)", re.IGNORECASE)
         spans.extend(_spans(pattern, text, reason))
     return spans

@@ -16,7 +16,7 @@ from django.utils import timezone
 from foidesk.accounts import permissions
 from foidesk.casework import services as casework
 from foidesk.casework.workflow import State
-from foidesk.publication import redaction, search
+from foidesk.publication import personal_data, redaction, release, search
 from foidesk.publication.models import DisclosureEntry, DisclosureFile, DisclosureVersion
 from foidesk.responses import documents, markup
 from foidesk.responses import services as responses
@@ -31,17 +31,31 @@ class PublicationError(Exception):
 
 @dataclass(frozen=True)
 class Preview:
-    """What publishing would put before the public, each removal marked for the officer."""
+    """What publishing would put before the public, each removal marked for the officer,
+    and what in it still needs a decision."""
 
     title: redaction.Redacted
     request: redaction.Redacted
     # The letter as the log publishes it: unaddressed, quoting the redacted request, the
-    # requester taken out of its markup; the released PDF is made from this, never from
+    # requester taken out of its text; the released PDF is made from this, never from
     # what was sent.
     letter: object
     # Its text with each removal marked, for the officer to check.
     response: redaction.Redacted
     files: list  # (key, filename, description)
+    # {key: (filename, content type, bytes)} of the files chosen, as they would be released.
+    released: dict
+    concerns: list  # release.Concern, in the order the public would meet them
+
+    def blocking(self, keep=None):
+        """The concerns that stop publishing: the requester's own details, and anything
+        else neither taken out nor kept with a reason (``keep``: {key: reason})."""
+        keep = keep or {}
+        return [
+            concern
+            for concern in self.concerns
+            if not concern.may_be_kept or not keep.get(concern.key, "").strip()
+        ]
 
 
 def _require(actor, case):
@@ -50,13 +64,25 @@ def _require(actor, case):
 
 
 def known_requester(case):
-    """What foidesk knows of the requester, to take out of all it publishes."""
+    """What foidesk knows of the requester, to take out of all it publishes: their details
+    as kept, and any telephone number their request gives (in its signature)."""
     requester = case.requester
     return {
         "name": requester.name if requester else "",
         "emails": [requester.email] if requester and requester.email else [],
         "address": requester.postal_address if requester else "",
+        "phones": [
+            case.body[found.start : found.end]
+            for found in personal_data.find(case.body, None)
+            if found.kind == "phone"
+        ],
     }
+
+
+def _allowed():
+    """The authority's own contact details: published on purpose, never a concern."""
+    authority = casework.current_authority()
+    return [detail for detail in [authority.postal_address, authority.email] if detail]
 
 
 def subject_shown_to(user, case):
@@ -68,43 +94,137 @@ def subject_shown_to(user, case):
     return redaction.redact(case.subject, **known_requester(case)).text
 
 
-def preview(case):
-    """What would be published, with the requester taken out and each removal marked."""
+# Rounds of finding the requester in what would be published and taking it out: each one
+# can only shorten the text, and two are the most seen.
+ROUNDS = 3
+
+
+def preview(case, *, title=None, removing=(), files=None):
+    """What would be published, with the requester taken out and each removal marked, and
+    every concern found in it. ``title``: the title as the officer gives it (redacted all
+    the same); ``removing``: more words an officer chose to take out; ``files``: the keys
+    of the files to release (default: every one).
+
+    Any detail of the requester's still found in the title, the request, the response or
+    the letter made from them is taken out too, so only a file foidesk cannot write again
+    (the answer tables) can still hold one, and that stops publishing.
+    """
     if case.state not in PUBLISHABLE_STATES:
         raise PublicationError("Only a request that has been answered can be published.")
+    removing = list(removing)
+    for _ in range(ROUNDS):
+        shown = _preview(case, title, removing, files)
+        written_again = {"the title", "the request", "the response", _letter_name(case)}
+        more = [c.words for c in shown.concerns if c.requester and c.part in written_again]
+        if not more:
+            break
+        removing += more
+    return shown
+
+
+def _letter_name(case):
+    return f"{case.reference}-response.pdf"
+
+
+def _preview(case, title, removing, files):
     known = known_requester(case)
-    request = redaction.redact(case.body, **known)
+    also = list(removing)
+    request = redaction.redact(case.body, **known, also=also)
     unrewritten = responses.compose_letter(case, addressed=False, request_text=request.text)
     letter = responses.compose_letter(
         case,
         addressed=False,
         request_text=request.text,
-        rewrite=lambda written: redaction.redact_letter(written, **known, request=request).text,
+        rewrite=lambda written: (
+            redaction.redact_letter(written, **known, request=request, also=also).text
+        ),
     )
-    files = [("letter", f"{case.reference}-response.pdf", "The response letter (PDF)")]
+    titled = redaction.redact(case.subject if title is None else title, **known, also=also)
+    offered = [("letter", _letter_name(case), "The response letter (PDF)")]
     if case.answer_sheets.exists():
-        files.append(("answers", f"{case.reference}-answers.xlsx", "The answer tables (Excel)"))
+        offered.append(("answers", f"{case.reference}-answers.xlsx", "The answer tables (Excel)"))
+    chosen = {key for key, _, _ in offered} if files is None else set(files)
+    released = _released(case, letter, chosen)
+    requester = personal_data.Requester(
+        name=known["name"],
+        emails=known["emails"],
+        postal_address=known["address"],
+        phones=known["phones"],
+    )
+    allowed = _allowed()
+    concerns = [
+        *release.in_text("the title", titled.text, requester, allowed),
+        *release.in_text("the request", request.text, requester, allowed),
+        *release.in_text("the response", letter.text, requester, allowed),
+        *(
+            concern
+            for filename, _, data in released.values()
+            for concern in release.in_file(filename, data, requester, allowed)
+        ),
+    ]
     return Preview(
-        title=redaction.redact(case.subject, **known),
+        title=titled,
         request=request,
         letter=letter,
-        response=redaction.redact_letter(unrewritten.text, **known, request=request),
-        files=files,
+        response=redaction.redact_letter(unrewritten.text, **known, request=request, also=also),
+        files=offered,
+        released=released,
+        concerns=_once(concerns),
     )
+
+
+def _once(concerns):
+    """The same words found twice in one part is one decision."""
+    seen, kept = set(), []
+    for concern in concerns:
+        if concern.key not in seen:
+            seen.add(concern.key)
+            kept.append(concern)
+    return kept
+
+
+def _released(case, letter, chosen):
+    released = {}
+    if "letter" in chosen:
+        released["letter"] = (_letter_name(case), PDF, documents.to_pdf(letter))
+    if "answers" in chosen and case.answer_sheets.exists():
+        name = f"{case.reference}-answers.xlsx"
+        xlsx = documents.FORMATS["xlsx"].content_type
+        released["answers"] = (name, xlsx, responses.render_answers(case, "xlsx"))
+    return released
+
+
+def words_to_remove(case, keys, *, title=None, files=None):
+    """The words of the concerns ``keys`` names, as found in what would be published."""
+    shown = preview(case, title=title, files=files)
+    wanted = set(keys)
+    return [concern.words for concern in shown.concerns if concern.key in wanted]
 
 
 @transaction.atomic
-def publish(case, actor, *, title, topic, files):
-    """Publish (or republish) ``case``; ``files`` are the keys of the files to release."""
+def publish(case, actor, *, title, topic, files, remove=(), keep=None):
+    """Publish (or republish) ``case``; ``files`` are the keys of the files to release,
+    ``remove`` the keys of concerns to take out, ``keep`` {key: reason} those kept.
+
+    Refused, listing each, while a concern is left: the requester's own details always,
+    anything else until it is taken out or kept with a reason.
+    """
     _require(actor, case)
-    shown = preview(case)
+    keep = {key: reason.strip() for key, reason in (keep or {}).items() if reason.strip()}
+    removing = words_to_remove(case, remove, title=title, files=files) if remove else []
+    shown = preview(case, title=title, removing=removing, files=files)
+    if not shown.title.text.strip():
+        raise PublicationError("Enter a title for the disclosure log.")
+    blocking = shown.blocking(keep)
+    if blocking:
+        raise Unresolved(blocking)
     entry, _ = DisclosureEntry.objects.get_or_create(request=case)
     number = (entry.versions.order_by("-number").values_list("number", flat=True).first() or 0) + 1
     version = DisclosureVersion.objects.create(
         entry=entry,
         number=number,
         created_by=actor,
-        title=title.strip() or shown.title.text,
+        title=shown.title.text,
         request_text=shown.request.text,
         response_text=shown.letter.text,
         # The request is shown once, above the letter, so the letter's quotes of it are not.
@@ -119,11 +239,26 @@ def publish(case, actor, *, title, topic, files):
         responded_on=case.responded_on,
         removed=[
             {"part": part, "reason": removal.reason, "characters": removal.end - removal.start}
-            for part, redacted in [("request", shown.request), ("response", shown.response)]
+            for part, redacted in [
+                ("title", shown.title),
+                ("request", shown.request),
+                ("response", shown.response),
+            ]
             for removal in redacted.removals
         ],
+        kept=[
+            {
+                "part": concern.part,
+                "kind": concern.kind,
+                "found": concern.reason,
+                "words": concern.words,
+                "why_kept": keep[concern.key],
+            }
+            for concern in shown.concerns
+        ],
     )
-    _release(case, version, set(files), shown.letter)
+    for filename, content_type, data in shown.released.values():
+        _keep(version, filename, content_type, data)
     entry.current = version
     entry.published_at = entry.published_at or timezone.now()
     entry.unpublished_at = None
@@ -134,16 +269,19 @@ def publish(case, actor, *, title, topic, files):
     return entry
 
 
-def _release(case, version, chosen, letter):
-    if "letter" in chosen:
-        _keep(version, f"{case.reference}-response.pdf", PDF, documents.to_pdf(letter))
-    if "answers" in chosen and case.answer_sheets.exists():
-        _keep(
-            version,
-            f"{case.reference}-answers.xlsx",
-            documents.FORMATS["xlsx"].content_type,
-            responses.render_answers(case, "xlsx"),
-        )
+class Unresolved(PublicationError):
+    """Publishing refused while concerns are left; ``concerns`` are they."""
+
+    def __init__(self, concerns):
+        self.concerns = concerns
+        requester = [concern for concern in concerns if concern.requester]
+        if requester:
+            first = "It still holds the requester's details, which are never published: "
+            listed = requester
+        else:
+            first = "Take out or keep, with a reason, each of these before publishing: "
+            listed = concerns
+        super().__init__(first + "; ".join(concern.sentence() for concern in listed) + ".")
 
 
 def _keep(version, filename, content_type, data):

@@ -167,9 +167,12 @@ def _handled_case(request, reference):
 
 @permissions.require(permissions.VIEW_STAFF_PAGES)
 def publish(request, reference):
+    """Preview what would be published, decide on each concern found in it, publish."""
     case = _handled_case(request, reference)
+    posted_title = request.POST.get("title") if request.method == "POST" else None
+    posted_files = request.POST.getlist("files") if request.method == "POST" else None
     try:
-        shown = services.preview(case)
+        shown = services.preview(case, title=posted_title, files=posted_files)
     except services.PublicationError as refused:
         return render(
             request, "publication/not_ready.html", {"case": case, "problem": str(refused)}
@@ -178,6 +181,7 @@ def publish(request, reference):
     form = forms.PublishForm(
         posted(request),
         files=shown.files,
+        concerns=shown.concerns,
         initial={
             "title": current.title if current else shown.title.text,
             "topic": current.topic if current else "",
@@ -186,7 +190,16 @@ def publish(request, reference):
     )
 
     def save(answers):
-        services.publish(case, request.user, **answers)
+        take_out, keep = form.choices()
+        services.publish(
+            case,
+            request.user,
+            title=answers["title"],
+            topic=answers["topic"],
+            files=answers["files"],
+            remove=take_out,
+            keep=keep,
+        )
         return "Published in the disclosure log."
 
     return form_page(
@@ -196,7 +209,11 @@ def publish(request, reference):
         save,
         done=reverse("publication:entry", kwargs={"reference": case.reference}),
         refusals=(services.PublicationError,),
-        context={"case": case, "preview": shown},
+        context={
+            "case": case,
+            "preview": shown,
+            "blocking": [concern for concern in shown.concerns if not concern.may_be_kept],
+        },
     )
 
 

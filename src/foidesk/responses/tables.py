@@ -646,7 +646,7 @@ def sheets_from_xlsx(data: bytes) -> list[Sheet]:
                     # Trust the cells, not the size the file claims for the sheet.
                     worksheet.reset_dimensions()
                     rows = (
-                        [_xlsx_text(value) for value in values]
+                        [xlsx_text(value) for value in values]
                         for values in worksheet.iter_rows(values_only=True)
                     )
                     sheet = _sheet_from_rows(str(worksheet.title), rows, skip_blank=True)
@@ -704,7 +704,7 @@ def _check_workbook_zip(data: bytes) -> None:
         )
 
 
-def _xlsx_text(value: object) -> str:
+def xlsx_text(value: object) -> str:
     """A cell value as text; numbers as written, dates as 2017-04-01."""
     if value is None:
         return ""
@@ -739,8 +739,8 @@ def sheet_from_csv(name: str, data: bytes) -> Sheet:
             "This is a zip file, such as an Excel workbook, not a CSV file. Upload an Excel "
             "workbook as .xlsx, or save the sheet as CSV UTF-8 and upload it again."
         )
-    content = _decode(data)
-    if _BINARY.search(content):
+    content = decode_text(data)
+    if BINARY_TEXT.search(content):
         raise TableError(
             "This file is not a CSV file: it holds characters that are not text. "
             "Save the sheet as CSV UTF-8 (comma delimited) and upload it again."
@@ -760,10 +760,13 @@ def sheet_from_csv(name: str, data: bytes) -> Sheet:
     return sheet
 
 
-_BINARY = re.compile("[\x00-\x08\x0b\x0e-\x1f\x7f]")
+# Control characters that text never holds: a file with them is not text.
+BINARY_TEXT = re.compile("[\x00-\x08\x0b\x0e-\x1f\x7f]")
 
 
-def _decode(data: bytes) -> str:
+def decode_text(data: bytes) -> str:
+    """Uploaded text as a string: UTF-8 or UTF-16 by its byte-order mark, else UTF-8, else
+    Windows-1252, as spreadsheets save CSV; TableError when it is none of them."""
     try:
         if data.startswith(b"\xef\xbb\xbf"):
             return data[3:].decode("utf-8")
@@ -823,7 +826,7 @@ def _sheet_from_rows(name: str, rows: Iterator[list[str]], skip_blank: bool) -> 
     for column, heading in enumerate(headings, start=1):
         if not heading:
             raise TableError(
-                f"{where} has no heading in cell {_column_letter(column)}1. Give every column "
+                f"{where} has no heading in cell {column_letter(column)}1. Give every column "
                 "a heading, or delete the empty column, and upload it again."
             )
     sheet = Sheet(name=name, columns=headings, rows=[], cells={})
@@ -838,7 +841,7 @@ def _sheet_from_rows(name: str, rows: Iterator[list[str]], skip_blank: bool) -> 
         for column, value in enumerate(values[len(headings) + 1 :], start=len(headings) + 1):
             if value.strip():
                 raise TableError(
-                    f"{where} has something in cell {_column_letter(column)}{number}, in a "
+                    f"{where} has something in cell {column_letter(column)}{number}, in a "
                     "column with no heading. Give the column a heading in row 1, or clear the "
                     "cell, and upload it again."
                 )
@@ -866,7 +869,7 @@ def _all_blank(rows: Iterable[list[str]]) -> bool:
     return True
 
 
-def _column_letter(index: int) -> str:
+def column_letter(index: int) -> str:
     """Column 0 is A, 1 is B, 26 is AA."""
     letters = ""
     index += 1
