@@ -220,3 +220,162 @@ def test_publishing_permission_matrix(client, make_user, answered, officer, role
 def test_signed_out_staff_are_sent_to_sign_in(client, answered):
     response = client.get(f"/staff/requests/{answered.reference}/publish/")
     assert response.status_code == 302
+
+
+@pytest.fixture
+def answered_naming_others(authority, officer, make_user):
+    """An answer that names a member of staff with their direct line and email: someone
+    else's personal data, which a council may mean to publish or may not."""
+    case = casework.log_request(
+        officer,
+        regime="foi",
+        received_at=timezone.now(),
+        subject="Freedom of Information request - Jane Whitlock-Price",
+        body=SIGNED_REQUEST,
+        requester={"name": "Jane Whitlock-Price", "email": "jane.wp@example.org"},
+    )
+    casework.take_action(case, officer, "start")
+    casework.take_action(case, officer, "draft")
+    answer_every_question(
+        case,
+        officer,
+        answer="412 were reported. Ask Pat Smith in Highways, pat.smith@barnet.gov.uk, "
+        "020 8359 4000, for the monthly figures.",
+    )
+    casework.take_action(case, officer, "submit_for_approval")
+    casework.take_action(case, make_user("approver", Role.APPROVER), "approve")
+    sending.record_sent(case, officer, on=timezone.localdate(), method="post")
+    case.refresh_from_db()
+    return case
+
+
+def test_the_title_never_names_the_requester(answered_naming_others):
+    shown = services.preview(answered_naming_others)
+    assert "Whitlock" not in shown.title.text
+    assert shown.title.text.startswith("Freedom of Information request")
+    assert (
+        "Whitlock"
+        not in services.preview(
+            answered_naming_others, title="Potholes, asked by Jane Whitlock-Price"
+        ).title.text
+    )
+
+
+def test_anyone_elses_details_are_taken_out_or_kept_with_a_reason(answered_naming_others, officer):
+    shown = services.preview(answered_naming_others)
+    found = {concern.kind: concern for concern in shown.concerns if concern.part == "the response"}
+    assert {"email", "phone"} <= set(found)
+    assert not any(concern.requester for concern in shown.concerns)
+    with pytest.raises(services.Unresolved) as refused:
+        services.publish(
+            answered_naming_others, officer, title="Potholes", topic="", files=["letter"]
+        )
+    assert "pat.smith@barnet.gov.uk" in str(refused.value)
+
+    services.publish(
+        answered_naming_others,
+        officer,
+        title="Potholes",
+        topic="",
+        files=["letter"],
+        remove=[found["email"].key],
+        keep={found["phone"].key: "The Highways team's published switchboard"},
+    )
+    version = DisclosureEntry.objects.get(request=answered_naming_others).current
+    assert "pat.smith@barnet.gov.uk" not in version.response_text
+    assert "020 8359 4000" in version.response_text
+    [kept] = [item for item in version.kept if item["kind"] == "phone"]
+    assert kept["why_kept"] == "The Highways team's published switchboard"
+    released = version.files.get(filename__endswith=".pdf")
+    with default_storage.open(released.stored_as) as stored:
+        pdf = "".join(page.extract_text() for page in PdfReader(io.BytesIO(stored.read())).pages)
+    assert "pat.smith@barnet.gov.uk" not in pdf
+    assert "Whitlock" not in pdf
+
+
+def test_a_workbook_naming_the_requester_is_not_released(answered, officer):
+    from foidesk.responses import tables
+
+    Request.objects.filter(pk=answered.pk).update(state="drafting")
+    answered.refresh_from_db()
+    responses.save_sheet(
+        answered,
+        officer,
+        tables.Sheet(
+            "Asked by",
+            ["Who"],
+            ["Requester"],
+            {(0, 0): tables.Cell("value", "Jane Whitlock-Price")},
+        ),
+    )
+    Request.objects.filter(pk=answered.pk).update(state="responded")
+    answered.refresh_from_db()
+    shown = services.preview(answered)
+    blocking = [concern for concern in shown.concerns if concern.requester]
+    assert [concern.part for concern in blocking] == [f"{answered.reference}-answers.xlsx"]
+    with pytest.raises(services.Unresolved, match="requester's details"):
+        services.publish(answered, officer, title="Potholes", topic="", files=["letter", "answers"])
+    # Left out, the rest can go.
+    services.publish(answered, officer, title="Potholes", topic="", files=["letter"])
+
+
+def test_the_publish_page_asks_about_each_concern(client, answered_naming_others, officer):
+    client.force_login(officer)
+    url = f"/staff/requests/{answered_naming_others.reference}/publish/"
+    page = client.get(url).content.decode()
+    assert "Found in what would be published" in page
+    assert "<mark>pat.smith@barnet.gov.uk</mark>" in page
+    shown = services.preview(answered_naming_others)
+    decisions = {}
+    for concern in shown.concerns:
+        decisions[f"decision-{concern.key}"] = "keep"
+    refused = client.post(url, {"title": "Potholes", "files": ["letter"], **decisions})
+    assert "Say why it is kept" in refused.content.decode()
+    for concern in shown.concerns:
+        decisions[f"decision-{concern.key}"] = "take_out"
+    done = client.post(url, {"title": "Potholes", "files": ["letter"], **decisions})
+    assert done.status_code == 302
+    version = DisclosureEntry.objects.get(request=answered_naming_others).current
+    assert "pat.smith" not in version.response_text
+
+
+def test_publishing_through_the_api(client, answered_naming_others, officer, make_user):
+    from foidesk.api import tokens
+
+    headers = {"Authorization": f"Bearer {tokens.create(officer.username)}"}
+    base = f"/api/v1/requests/{answered_naming_others.reference}/publish"
+    shown = client.get(f"{base}/preview", headers=headers).json()
+    assert "Whitlock" not in shown["title"] + shown["request"] + shown["response"]
+    findings = {finding["kind"]: finding for finding in shown["findings"]}
+    assert findings["email"]["words"] == "pat.smith@barnet.gov.uk"
+    assert findings["email"]["may_be_kept"]
+
+    refused = client.post(base, {}, content_type="application/json", headers=headers)
+    assert refused.status_code == 400
+    assert {problem["loc"][1] for problem in refused.json()["detail"]} == {"keep"}
+    assert any(findings["email"]["finding"] in p["msg"] for p in refused.json()["detail"])
+
+    published = client.post(
+        base,
+        {
+            "title": "Potholes reported",
+            "remove": [f["finding"] for f in shown["findings"] if f["kind"] != "phone"],
+            "keep": [
+                {"finding": f["finding"], "reason": "The Highways switchboard"}
+                for f in shown["findings"]
+                if f["kind"] == "phone"
+            ],
+        },
+        content_type="application/json",
+        headers=headers,
+    )
+    assert published.status_code == 201, published.content
+    body = published.json()
+    assert body["title"] == "Potholes reported"
+    assert body["files"] == [f"{answered_naming_others.reference}-response.pdf"]
+    assert body["url"].endswith(f"/disclosure-log/{answered_naming_others.reference}/")
+
+    approver = {
+        "Authorization": f"Bearer {tokens.create(make_user('ash', Role.APPROVER).username)}"
+    }
+    assert client.get(f"{base}/preview", headers=approver).status_code == 403

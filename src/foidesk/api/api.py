@@ -494,6 +494,98 @@ def intake_problems(request):
     )
 
 
+def _publishing_case(request, reference):
+    case = _visible(request, reference)
+    if not request.user.has_perm(permissions.HANDLE_REQUEST, case):
+        raise PermissionDenied("Only FOI officers publish requests.")
+    return case
+
+
+def _finding(concern):
+    return {
+        "finding": concern.key,
+        "part": concern.part,
+        "kind": concern.kind,
+        "reason": concern.reason,
+        "words": concern.words,
+        "requester": concern.requester,
+        "hidden_content": concern.hidden,
+        "may_be_kept": concern.may_be_kept,
+    }
+
+
+@api.get(
+    "/requests/{reference}/publish/preview",
+    response={200: schemas.PublishPreviewOut, **PROBLEMS},
+    tags=["disclosure log"],
+)
+def publish_preview(request, reference: str):
+    """What publishing would put in the disclosure log, with every finding an officer must
+    take out or keep with a reason (``keep`` and ``remove`` of the publish call)."""
+    case = _publishing_case(request, reference)
+    try:
+        shown = publication.preview(case)
+    except publication.PublicationError as refused:
+        return Status(400, problem(["path", "reference"], str(refused)))
+    return Status(
+        200,
+        {
+            "title": shown.title.text,
+            "request": shown.request.text,
+            "response": shown.letter.text,
+            "files": [
+                {"key": key, "name": name, "description": description}
+                for key, name, description in shown.files
+            ],
+            "findings": [_finding(concern) for concern in shown.concerns],
+        },
+    )
+
+
+@api.post(
+    "/requests/{reference}/publish",
+    response={201: schemas.PublishedOut, **PROBLEMS},
+    tags=["disclosure log"],
+)
+def publish(request, reference: str, payload: schemas.PublishIn):
+    """Publish the answered request in the disclosure log (a new version if it is there
+    already). 400 listing each finding that stops it: the requester's details always;
+    anything else until it is in ``remove`` or in ``keep`` with a reason."""
+    case = _publishing_case(request, reference)
+    try:
+        shown = publication.preview(case, title=payload.title)
+        entry = publication.publish(
+            case,
+            request.user,
+            title=payload.title if payload.title is not None else shown.title.text,
+            topic=payload.topic,
+            files=payload.files,
+            remove=payload.remove,
+            keep={kept.finding: kept.reason for kept in payload.keep},
+        )
+    except publication.Unresolved as refused:
+        return Status(
+            400,
+            {
+                "detail": [
+                    {"loc": ["body", "keep"], "msg": f"{concern.key}: {concern.sentence()}"}
+                    for concern in refused.concerns
+                ]
+            },
+        )
+    except publication.PublicationError as refused:
+        return Status(400, problem(["body"], str(refused)))
+    return Status(
+        201,
+        {
+            "reference": case.reference,
+            "url": request.build_absolute_uri(entry_url(case.reference)),
+            "title": entry.current.title,
+            "files": [released.filename for released in entry.current.files.all()],
+        },
+    )
+
+
 @api.get(
     "/disclosure",
     auth=None,

@@ -219,3 +219,48 @@ class SimilarRequestOut(Schema):
     shared_terms: list[str]
     published: bool
     round_robin_alike: int
+
+
+class KeepIn(Schema):
+    finding: str
+    reason: str = Field(min_length=1, max_length=500)
+
+
+class PublishIn(Schema):
+    title: str | None = Field(default=None, max_length=200)
+    topic: str = Field(default="", max_length=100)
+    files: list[str] | None = None
+    keep: list[KeepIn] = []
+    remove: list[str] = []
+
+
+class FindingOut(Schema):
+    finding: str
+    part: str
+    kind: str
+    reason: str
+    words: str
+    requester: bool
+    hidden_content: bool
+    may_be_kept: bool
+
+
+class ReleasedFileOut(Schema):
+    key: str
+    name: str
+    description: str
+
+
+class PublishPreviewOut(Schema):
+    title: str
+    request: str
+    response: str
+    files: list[ReleasedFileOut]
+    findings: list[FindingOut]
+
+
+class PublishedOut(Schema):
+    reference: str
+    url: str
+    title: str
+    files: list[str]

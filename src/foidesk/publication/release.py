@@ -60,7 +60,9 @@ def in_text(part, text, requester, allowed):
         words = text[found.start : found.end]
         concerns.append(
             Concern(
-                key=_key(part, found.kind, " ".join(words.lower().split())),
+                # The same words are one decision wherever they stand: the released letter
+                # is written from the response, and says what it says.
+                key=_key(found.kind, " ".join(words.lower().split())),
                 part=part,
                 kind=found.kind,
                 reason=found.reason,

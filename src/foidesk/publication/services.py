@@ -174,7 +174,8 @@ def _preview(case, title, removing, files):
 
 
 def _once(concerns):
-    """The same words found twice in one part is one decision."""
+    """The same words found twice, in one part or in several, are one decision, shown where
+    they are first met."""
     seen, kept = set(), []
     for concern in concerns:
         if concern.key not in seen:

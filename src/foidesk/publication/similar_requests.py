@@ -28,6 +28,7 @@ from django.tasks import task
 
 from foidesk.accounts import permissions
 from foidesk.casework.models import Request
+from foidesk.publication import personal_data
 from foidesk.publication import services as publication
 from foidesk.publication.models import DisclosureEntry, RoundRobinMember
 from foidesk.publication.similarity import SimilarityError, SimilarityIndex, round_robins
@@ -76,7 +77,7 @@ def similar_to(case, user, limit=SHOWN):
         matches = index.similar_to_key(key, k=CANDIDATES)
     else:
         matches = index.similar(text_of(case.subject, case.body), k=CANDIDATES, exclude=[key])
-    return _visible(matches, user, limit)
+    return _visible(matches, user, limit, asking=case)
 
 
 def similar_to_text(text, user, limit=SHOWN):
@@ -85,7 +86,7 @@ def similar_to_text(text, user, limit=SHOWN):
     return _visible(current_index().similar(text, k=CANDIDATES), user, limit)
 
 
-def _visible(matches, user, limit):
+def _visible(matches, user, limit, asking=None):
     # A match sharing no word at all is alike only in its letters: noise, not a lead.
     scores = {int(match.key): match for match in matches if match.shared_terms}
     cases = Request.objects.filter(pk__in=scores).select_related("disclosure__current", "requester")
@@ -95,7 +96,7 @@ def _visible(matches, user, limit):
         cases = cases.filter(disclosure__in=DisclosureEntry.objects.live())
     found = sorted(cases, key=lambda case: (-scores[case.pk].score, case.reference))
     return [
-        _shown(case, scores[case.pk], alike, user)
+        _shown(case, scores[case.pk], alike, user, asking)
         for case, alike in _one_per_round_robin(found)[:limit]
     ]
 
@@ -118,8 +119,13 @@ def _one_per_round_robin(cases):
     return [(case, alike[case.pk]) for case in kept]
 
 
-def _shown(case, match, alike, user):
+def _shown(case, match, alike, user, asking):
     disclosure = getattr(case, "disclosure", None)
+    terms = list(match.shared_terms)
+    if not user.has_perm(permissions.VIEW_REQUESTER, case):
+        # Words both requests share can be a requester's name or address (a round-robin's
+        # signatures): those who may not see requesters are not shown them.
+        terms = _without_requesters(terms, [case, asking] if asking else [case])
     return SimilarRequest(
         reference=case.reference,
         # The public see the title the disclosure log gives it; staff, the subject as their
@@ -130,10 +136,27 @@ def _shown(case, match, alike, user):
         state=case.state,
         state_label=case.get_state_display(),
         score=round(match.score, 3),
-        shared_terms=list(match.shared_terms),
+        shared_terms=terms,
         published=bool(disclosure and disclosure.is_live),
         alike=alike,
     )
+
+
+def _without_requesters(terms, cases):
+    """``terms`` without any that is personal data, or part of a requester's details."""
+    requesters = [
+        personal_data.Requester(
+            name=known["name"], emails=known["emails"], postal_address=known["address"]
+        )
+        for known in (publication.known_requester(case) for case in cases)
+    ]
+    words = " ".join(
+        " ".join([requester.name, *requester.emails, requester.postal_address])
+        for requester in requesters
+    ).lower()
+    return [
+        term for term in terms if term.lower() not in words and not personal_data.find(term, None)
+    ]
 
 
 def text_of(subject, body):
