@@ -5,6 +5,7 @@ import hashlib
 from datetime import UTC, date, datetime
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 
 from foidesk.accounts.roles import Role
 from foidesk.casework import services as casework
@@ -393,3 +394,55 @@ def test_only_officers_send(approved, client, approver):
     client.force_login(approver)
     assert client.post(f"/staff/requests/{approved.reference}/response/send/").status_code == 403
     assert not SentResponse.objects.exists()
+
+
+def test_a_file_with_hidden_content_is_never_attached(approved, officer, monkeypatch, inbox):
+    """The response's files are checked as released files are (the ICO's note on disclosure,
+    2023): a workbook hiding a sheet stops the email, whatever wrote it."""
+    import io
+
+    from openpyxl import Workbook
+
+    workbook = Workbook()
+    workbook.active.title = "Adults"
+    workbook.create_sheet("Staff list").sheet_state = "hidden"
+    out = io.BytesIO()
+    workbook.save(out)
+    monkeypatch.setattr(services, "render_answers", lambda case, extension: out.getvalue())
+    with pytest.raises(ResponseError, match="hidden content, so nothing was sent"):
+        sending.send_by_email(approved, officer)
+    assert state_of(approved) == "awaiting_dispatch"
+    assert not SentResponse.objects.exists()
+
+
+def test_an_upload_hiding_a_sheet_is_read_for_its_visible_cells_only(drafted, officer, client):
+    import io
+
+    from openpyxl import Workbook
+
+    workbook = Workbook()
+    visible = workbook.active
+    visible.title = "Family"
+    visible.append(["", "LiquidLogic"])
+    visible.append(["Users", "350"])
+    staff = workbook.create_sheet("Staff list")
+    staff.append(["", "Name"])
+    staff.append(["1", "Pat Smith, 020 8359 4000"])
+    staff.sheet_state = "hidden"
+    out = io.BytesIO()
+    workbook.save(out)
+    client.force_login(officer)
+    url = f"/staff/requests/{drafted.reference}/response/sheets/upload/"
+
+    def upload(**extra):
+        out.seek(0)
+        return client.post(
+            url, {"workbook": SimpleUploadedFile("answers.xlsx", out.read()), **extra}
+        )
+
+    refused = upload().content.decode()
+    assert "holds more than its visible cells" in refused
+    assert "Staff list" in refused
+    assert not drafted.answer_sheets.filter(name="Family").exists()
+    assert upload(visible_only="on").status_code == 302
+    assert list(drafted.answer_sheets.values_list("name", flat=True)) == ["Adults", "Family"]

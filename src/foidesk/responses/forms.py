@@ -73,6 +73,7 @@ class UploadForm(forms.Form):
     workbook = forms.FileField(
         error_messages={"required": "Choose a CSV or Excel (.xlsx) file to upload"}
     )
+    visible_only = forms.BooleanField(required=False)
 
 
 class SentForm(forms.Form):

@@ -23,6 +23,7 @@ from foidesk.casework.models import moment
 from foidesk.intake import outgoing
 from foidesk.intake.models import Correspondence
 from foidesk.law.dates import show, uk_date
+from foidesk.publication import filecheck
 from foidesk.responses import changes, documents, services
 from foidesk.responses.models import SentFile, SentResponse
 from foidesk.responses.services import ResponseError
@@ -59,6 +60,7 @@ def send_by_email(case, actor):
         casework.take_action(case, actor, "send_by_email")
         composed = services.compose_letter(case, letter_date=day)
         files = _files(case, composed)
+        _nothing_hidden(case, files)
         version = _next_version(case)
         reason = services.response_of(case).correction_reason
         sent_email = outgoing.send(
@@ -70,7 +72,7 @@ def send_by_email(case, actor):
             files=[
                 (services.file_name(case, name), documents.FORMATS[name].content_type, data)
                 for name, data in files.items()
-                if name not in {"txt", "html"}
+                if name in ATTACHED or documents.FORMATS[name].part == "answers"
             ],
             actor=actor,
         )
@@ -212,6 +214,24 @@ def _files(case, composed):
         extension = answers_format(case)
         files[extension] = services.render_answers(case, extension)
     return files
+
+
+def _nothing_hidden(case, files):
+    """The files attached are checked as released files are: nothing hidden leaves."""
+    found = [
+        f"{services.file_name(case, extension)}: {finding}"
+        for extension, data in files.items()
+        if extension in ATTACHED or documents.FORMATS[extension].part == "answers"
+        for finding in filecheck.check(services.file_name(case, extension), data)
+    ]
+    if found:
+        raise ResponseError(
+            "A file to be attached holds hidden content, so nothing was sent: " + " ".join(found)
+        )
+
+
+# The letter's files that go as attachments; its HTML and text are the email itself.
+ATTACHED = {"pdf", "docx"}
 
 
 def _keep(sent, case, extension, data, stored=None):

@@ -1,6 +1,9 @@
 """Response pages: decide each question, explain each exemption, shape the answer tables,
 read the letter, download it as it stands or as it was sent, and send it."""
 
+import io
+import zipfile
+
 from django.contrib import messages
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
@@ -15,6 +18,7 @@ from foidesk.casework import workflow
 from foidesk.casework.models import Request
 from foidesk.config.pages import form_page, posted
 from foidesk.intake.outgoing import OutgoingError
+from foidesk.publication import filecheck
 from foidesk.responses import documents, forms, letter, sending, services, tables
 from foidesk.responses.models import AnswerSheet
 
@@ -315,8 +319,16 @@ def upload(request, reference):
             f"uploads/{case.reference}/{timezone.now():%Y%m%dT%H%M%S}-{upload_file.name}",
             ContentFile(data),
         )
+        hidden = filecheck.check(upload_file.name, data)
         try:
-            sheets = _read_sheets(upload_file.name, data)
+            if hidden and not form.cleaned_data["visible_only"]:
+                raise tables.TableError(
+                    "The file holds more than its visible cells: "
+                    + " ".join(str(found) for found in hidden)
+                    + " Tick “Read only the visible cells” to leave the rest behind, or "
+                    "remove it from the file and upload it again."
+                )
+            sheets = _read_sheets(upload_file.name, data, visible_only=bool(hidden))
             for read in sheets:
                 same_name = case.answer_sheets.filter(name=read.name).first()
                 services.save_sheet(case, request.user, read, replace=same_name)
@@ -332,10 +344,22 @@ def upload(request, reference):
     )
 
 
-def _read_sheets(name, data):
+def _read_sheets(name, data, visible_only=False):
+    """The sheets of an uploaded file; ``visible_only``: only its visible cells, so that
+    nothing hidden in it can become an answer that is released."""
     if name.lower().endswith(".csv"):
         return [tables.sheet_from_csv(name.rsplit(".", 1)[0], data)]
-    return tables.sheets_from_xlsx(data)
+    if not visible_only:
+        return tables.sheets_from_xlsx(data)
+    try:
+        visible = filecheck.REMEDIES[filecheck.VISIBLE_CELLS_AS_CSV].apply(name, data)
+    except filecheck.FileCheckError as unreadable:
+        raise tables.TableError(str(unreadable)) from None
+    with zipfile.ZipFile(io.BytesIO(visible)) as archive:
+        return [
+            tables.sheet_from_csv(member.rsplit(".", 1)[0], archive.read(member))
+            for member in archive.namelist()
+        ]
 
 
 @permissions.require(permissions.VIEW_STAFF_PAGES)
