@@ -379,3 +379,42 @@ def test_publishing_through_the_api(client, answered_naming_others, officer, mak
         "Authorization": f"Bearer {tokens.create(make_user('ash', Role.APPROVER).username)}"
     }
     assert client.get(f"{base}/preview", headers=approver).status_code == 403
+
+
+def test_hidden_content_in_a_released_file_stops_it_until_kept_with_a_reason(
+    answered, officer, monkeypatch
+):
+    """The ICO's advisory note on disclosure (2023): a hidden sheet is released with the
+    file unless someone looks. A workbook hiding a sheet is a concern like personal data."""
+    from openpyxl import Workbook
+
+    from foidesk.responses import tables
+
+    Request.objects.filter(pk=answered.pk).update(state="drafting")
+    answered.refresh_from_db()
+    responses.save_sheet(
+        answered,
+        officer,
+        tables.Sheet("Adults", ["Mosaic"], ["Users"], {(0, 0): tables.Cell("value", "415")}),
+    )
+    Request.objects.filter(pk=answered.pk).update(state="responded")
+    answered.refresh_from_db()
+    workbook = Workbook()
+    workbook.create_sheet("Staff").sheet_state = "hidden"
+    out = io.BytesIO()
+    workbook.save(out)
+    monkeypatch.setattr(responses, "render_answers", lambda case, extension: out.getvalue())
+    hidden = [c for c in services.preview(answered).concerns if c.hidden]
+    assert "hidden_sheet" in {concern.kind for concern in hidden}
+    with pytest.raises(services.Unresolved, match="hidden"):
+        services.publish(answered, officer, title="Potholes", topic="", files=["letter", "answers"])
+    services.publish(
+        answered,
+        officer,
+        title="Potholes",
+        topic="",
+        files=["letter", "answers"],
+        keep={concern.key: "Checked by hand: the hidden sheet is empty" for concern in hidden},
+    )
+    version = DisclosureEntry.objects.get(request=answered).current
+    assert "hidden_sheet" in {kept["kind"] for kept in version.kept}
