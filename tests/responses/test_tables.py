@@ -902,3 +902,12 @@ def test_the_module_imports_no_django():
         [sys.executable, "-c", probe], capture_output=True, text=True, check=True
     )
     assert result.stdout.strip() == "[]"
+
+
+def test_a_heading_full_of_semicolons_is_still_read_as_comma_separated():
+    """Found by the round-trip property: ",;;0" once read as semicolon-separated."""
+    sheet = Sheet("S", [";;0", ";0;"], ["r"], {(0, 0): value("a;b"), (0, 1): value("c")})
+    (data,) = csv_files(to_csv_zip(AnswerTable([sheet]))).values()
+    read = sheet_from_csv("S", data)
+    assert (read.columns, read.rows) == ([";;0", ";0;"], ["r"])
+    assert read.cell(0, 0).value == "a;b"

@@ -798,6 +798,10 @@ def _delimiter(content: str) -> str:
             break
         elif not quoted:
             first_line.append(character)
+    # The heading row starts with the row titles' empty corner cell, so when it does the
+    # first character is the delimiter, whatever the headings after it hold.
+    if first_line and first_line[0] in ",;\t":
+        return first_line[0]
     return max(",;\t", key=first_line.count)
 
 
