@@ -113,3 +113,22 @@ def test_the_exports_are_open_data_without_requesters(client, barnet):
     exported = json.dumps(records) + json.dumps(rows)
     for personal in REQUESTER:
         assert personal not in exported
+
+
+def test_open_data_is_data_never_a_formula_or_markup(client, barnet):
+    """OWASP's CSV injection: a title a spreadsheet would run (=, +, -, @, a tab) is written
+    with an apostrophe in front; JSON and Atom escape it as their formats require."""
+    officer = User.objects.get(username="officer")
+    title = '=HYPERLINK("http://evil.example","Click") </script> & <b>bold</b>'
+    services.publish(barnet, officer, title=title, topic="@SUM(A1)", files=["letter"])
+    rows = list(csv.DictReader(io.StringIO(text(client.get("/disclosure-log.csv")))))
+    assert rows[0]["title"] == "'" + title
+    assert rows[0]["topic"] == "'@SUM(A1)"
+    assert all(not value.startswith(("=", "+", "-", "@", "\t")) for value in rows[0].values())
+    records = json.loads(text(client.get("/disclosure-log.json")))
+    assert records[0]["title"] == title
+    feed = text(client.get("/disclosure-log/feed.atom"))
+    assert "</script>" not in feed
+    parsed = ET.fromstring(feed)  # noqa: S314 (our own feed, read back)
+    atom = "{http://www.w3.org/2005/Atom}"
+    assert parsed.find(f"{atom}entry/{atom}title").text == title
