@@ -1,16 +1,22 @@
 """The disclosure log in a real browser: searched without JavaScript, every page checked
 with axe, an officer publishing from the preview, and similar requests on the case page."""
 
+import io
+
 import pytest
 from django.utils import timezone
+from pypdf import PdfReader
 
 from foidesk import demo
 from foidesk.accounts.models import User
 from foidesk.casework import services as casework
 from foidesk.casework.models import Request
 from tests.browser.test_casework import sign_in
+from tests.publication import test_publishing
 
 pytestmark = pytest.mark.django_db(transaction=True)
+
+answered_naming_others = test_publishing.answered_naming_others
 
 
 @pytest.fixture
@@ -86,3 +92,49 @@ def test_an_officer_publishes_again_and_sees_similar_requests(page, live_server,
     similar = page.locator("table.foidesk-similar")
     assert "5973764" in similar.inner_text()
     axe(page)
+
+
+def test_an_officer_takes_out_or_keeps_each_finding_and_the_public_sees_the_choice(
+    page, live_server, answered_naming_others, axe
+):
+    """The publish page's walk: a colleague's email and direct line in the answer; the email
+    is taken out, the line is kept with a reason, and the public entry and its released
+    letter show exactly that, and never the requester who signed the letter."""
+    sign_in(page, live_server.url, "officer")
+    page.goto(f"{live_server.url}/staff/requests/{answered_naming_others.reference}/publish/")
+    axe(page)
+    main = page.locator("main")
+    assert "Whitlock" not in page.get_by_label("Title in the disclosure log").input_value()
+    email = main.locator(".foidesk-concern").filter(
+        has=page.locator("mark", has_text="pat.smith@barnet.gov.uk")
+    )
+    phone = main.locator(".foidesk-concern").filter(
+        has=page.locator("mark", has_text="020 8359 4000")
+    )
+    phone.get_by_label("Keep it").check()
+    page.get_by_role("button", name="Publish").click()
+    assert "Say why it is kept" in main.inner_text()
+    assert "Choose whether to take out" in main.inner_text()
+    axe(page)
+    email.get_by_label("Take it out").check()
+    phone.get_by_label("If it is kept, why").fill("The Highways switchboard, published")
+    page.get_by_label("Title in the disclosure log").fill("Potholes reported in 2024")
+    page.get_by_role("button", name="Publish").click()
+    assert page.get_by_role("heading", level=1).inner_text() == "Potholes reported in 2024"
+
+    public = page.context.browser.new_page()
+    public.goto(live_server.url + "/disclosure-log/?q=potholes")
+    public.get_by_role("link", name="Potholes reported in 2024").click()
+    shown = public.locator("main").inner_text()
+    assert "020 8359 4000" in shown
+    assert "pat.smith@barnet.gov.uk" not in shown
+    assert "Whitlock" not in shown
+    axe(public)
+    letter = public.locator("main a[href$='.pdf']").first.get_attribute("href")
+    pdf = public.request.get(live_server.url + letter)
+    assert pdf.ok
+    text = "".join(p.extract_text() for p in PdfReader(io.BytesIO(pdf.body())).pages)
+    assert "020 8359 4000" in text
+    assert "pat.smith" not in text
+    assert "Whitlock" not in text
+    public.close()
