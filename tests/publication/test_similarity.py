@@ -5,6 +5,8 @@ import re
 
 import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from foidesk.casework import wrapping
 from foidesk.publication import similarity
@@ -505,6 +507,50 @@ def test_round_robins_refuses_duplicate_keys():
 
 
 # --- odd input ------------------------------------------------------------------------------
+
+
+# A request letter of the kind that once broke every index: "..." straight after a standard
+# phrase ("Act ..."), which, stripped of its punctuation, is no word at all.
+FUNERALS = (
+    "Public health funerals\n\nDear Sir or Madam,\n\nUnder the Freedom of Information Act "
+    "... please could you tell me - for each year from 2021/22 to 2023/24 - how many public "
+    "health funerals (s.46 Public Health (Control of Disease) Act 1984) the council arranged, "
+    "what they cost, and whether any estate was referred to the Government Legal Department "
+    "\u2013 Bona Vacantia?\n\nMany thanks,\n\nR. Okonjo"
+)
+
+
+def test_a_standard_phrase_followed_by_punctuation_alone_is_cut_without_raising(tmp_path):
+    assert normalise("under the foi act ... how many") == "how many"
+    assert normalise("freedom of information act 2000 ! - funerals") == "! - funerals"
+    text = normalise(FUNERALS)
+    assert "public health funerals" in text
+    assert "freedom" not in text
+    index = SimilarityIndex.build([("funerals", FUNERALS), *OTHERS.items()])
+    index.extend([("again", FUNERALS.replace("2023/24", "2024/25"))])
+    assert index.similar_to_key("again")[0].key == "funerals"
+
+
+# Standard phrases cut anywhere, runs of punctuation, and any text at all, in any order.
+_PIECES = st.one_of(
+    st.sampled_from(sorted(wrapping.STANDARD_PHRASES)).flatmap(
+        lambda phrase: st.one_of(
+            st.integers(0, len(phrase)).map(lambda cut: phrase[:cut]),
+            st.integers(1, len(phrase.split())).map(lambda n: " ".join(phrase.split()[:n])),
+        )
+    ),
+    st.text(alphabet=".,;:!?-\u2013\u2014\u2026'\"()/", min_size=1, max_size=4),
+    st.text(max_size=20),
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(_PIECES, max_size=12).map(" ".join))
+def test_any_text_normalises_and_indexes_without_raising(text):
+    assert isinstance(normalise(text), str)
+    index = SimilarityIndex.build([("text", text), ("other", OTHERS["adoption"])])
+    index.extend([("again", text)])
+    assert isinstance(index.similar(text), list)
 
 
 @pytest.mark.parametrize("text", ODD_TEXTS, ids=lambda text: repr(text[:12]))

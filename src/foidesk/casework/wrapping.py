@@ -34,26 +34,37 @@ def spelled(*choices):
     return frozenset(" ".join(" ".join(parts).split()) for parts in product(*choices))
 
 
-def either(phrases):
-    """A regex for any one of ``phrases``, with any spaces between their words: a trie of
-    the words, so that a search tries each first word once, and longer phrases first."""
-    trie: dict = {}
+# Marks where a phrase ends in a trie. Not a string, so no word looked up (not even one that
+# stripping punctuation left empty) can be taken for it.
+END = object()
+
+
+def trie(phrases):
+    """The phrases as nested dicts of their words; ``END in node`` where a phrase ends."""
+    root: dict = {}
     for phrase in phrases:
-        node = trie
+        node = root
         for word in phrase.split():
             node = node.setdefault(word, {})
-        node[""] = {}  # a phrase ends here ("" is never a word)
-    return _pattern(trie)
+        node[END] = {}
+    return root
+
+
+def either(phrases):
+    """A regex for any one of ``phrases``, with any spaces between their words: from a trie
+    of the words, so that a search tries each first word once, and longer phrases first."""
+    return _pattern(trie(phrases))
 
 
 def _pattern(node):
     branches = []
-    for word in sorted((word for word in node if word), key=lambda word: (-len(word), word)):
+    words = (word for word in node if word is not END)
+    for word in sorted(words, key=lambda word: (-len(word), word)):
         following = node[word]
         rest = _pattern(following)
         if not rest:
             branches.append(re.escape(word))
-        elif "" in following:
+        elif END in following:
             branches.append(rf"{re.escape(word)}(?:\s+(?:{rest}))?")
         else:
             branches.append(rf"{re.escape(word)}\s+(?:{rest})")

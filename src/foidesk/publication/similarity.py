@@ -144,19 +144,9 @@ _SIGN_OFF = re.compile(
 SIGNATURE_CHARS = 600  # a sign-off is looked for in the last 600 characters only
 
 
-def _trie(phrases):
-    root: dict = {}
-    for phrase in phrases:
-        node = root
-        for word in phrase.split():
-            node = node.setdefault(word, {})
-        node[""] = True  # a phrase ends here ("" is never a word)
-    return root
-
-
 # Standard FOI phrases (wrapping.STANDARD_PHRASES) say nothing about what is asked. Matched
 # word by word through a trie (quicker than a regex over the whole text), longest first.
-_BOILERPLATE = _trie(wrapping.STANDARD_PHRASES)
+_BOILERPLATE = wrapping.trie(wrapping.STANDARD_PHRASES)
 _PUNCTUATION = ".,;:!?"
 
 
@@ -170,7 +160,7 @@ def _without_boilerplate(words):
         end = -1
         if node is not None:
             j = i + 1
-            if "" in node:
+            if wrapping.END in node:
                 end = j
             while j < n:
                 following = node.get(words[j])
@@ -180,7 +170,7 @@ def _without_boilerplate(words):
                 if node is None:
                     break
                 j += 1
-                if "" in node:
+                if wrapping.END in node:
                     end = j
         if end < 0:
             kept.append(word)
