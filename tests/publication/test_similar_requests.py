@@ -6,6 +6,7 @@ from io import StringIO
 
 import pytest
 from django.core.management import call_command
+from django_tasks_db.models import DBTaskResult
 
 from foidesk import demo
 from foidesk.accounts.models import User
@@ -64,9 +65,15 @@ def test_a_new_request_about_case_management_systems_lists_5973764(staff):
     assert 0 < similar[0].score <= 1
 
 
-def test_a_request_logged_after_the_index_was_built_is_found_at_once(staff):
-    first = log(staff, ROUND_ROBIN, name="Ann Other")
-    second = log(staff, ROUND_ROBIN.replace("2023", "2024"), name="Ben Other")
+def followed(case):
+    """What the worker does once a request is logged (the page never builds an index)."""
+    similar_requests.place_in_round_robin.call(case.pk)
+    return case
+
+
+def test_a_request_logged_after_the_index_was_built_is_found_once_the_worker_follows_it(staff):
+    first = followed(log(staff, ROUND_ROBIN, name="Ann Other"))
+    second = followed(log(staff, ROUND_ROBIN.replace("2023", "2024"), name="Ben Other"))
     [best, *_] = similar_requests.similar_to(second, staff)
     assert best.reference == first.reference
     assert best.score > 0.8
@@ -88,8 +95,8 @@ def test_a_contributor_sees_only_similar_requests_of_their_service_area(staff, m
 def test_near_identical_requests_from_different_requesters_are_a_round_robin(staff):
     cases = [log(staff, ROUND_ROBIN, name=name) for name in ["Ann One", "Ben Two", "Cat Three"]]
     same_person = log(staff, ROUND_ROBIN, name="Ann One", email="ann@example.org")
-    for case in cases:
-        similar_requests.place_in_round_robin.call(case.pk)
+    for case in [*cases, same_person]:
+        followed(case)
     groups = set(RoundRobinMember.objects.values_list("group", flat=True))
     assert len(groups) == 1
     members = set(RoundRobinMember.objects.values_list("request_id", flat=True))
@@ -158,13 +165,53 @@ def test_copying_from_a_request_the_officer_cannot_name_is_refused_plainly(clien
     assert not Decision.objects.filter(question__request=new, copied_from="0000000").exists()
 
 
-def test_a_damaged_index_is_built_again(client, staff):
+def test_a_damaged_index_is_built_again_by_the_worker_while_pages_say_so(client, staff):
     new = log(staff, ASKS_ABOUT_SYSTEMS)
     damaged = similar_requests.current_build()
     (similar_requests.index_root() / damaged / "manifest.json").write_text("{not json")
     similar_requests.forget()
-    assert similar_requests.similar_to(new, staff)[0].reference == "5973764"
+    client.force_login(staff)
+    page = client.get(f"/staff/requests/{new.reference}/").content.decode()
+    assert "Similar requests are being gathered" in page
+    assert similar_requests.current_build() == damaged  # the page built nothing
+    api = client.get(
+        f"/api/v1/requests/{new.reference}/similar",
+        headers={"Authorization": f"Bearer {tokens.create(staff.username)}"},
+    )
+    assert api.status_code == 503
+    assert "being gathered" in api.json()["detail"][0]["msg"]
+    assert DBTaskResult.objects.filter(task_path__endswith="rebuild_in_background").count() == 1
+    similar_requests.rebuild_in_background.call()
     assert similar_requests.current_build() != damaged
+    assert similar_requests.similar_to(new, staff)[0].reference == "5973764"
+    assert "5973764" in client.get(f"/staff/requests/{new.reference}/").content.decode()
+
+
+def test_a_new_installation_shows_similar_requests_after_the_first_build(client, officer):
+    new = log(officer, ASKS_ABOUT_SYSTEMS)
+    client.force_login(officer)
+    for _ in range(3):
+        page = client.get(f"/staff/requests/{new.reference}/").content.decode()
+        assert "Similar requests are being gathered for the first time" in page
+    # One build asked for, however many pages were shown.
+    assert DBTaskResult.objects.filter(task_path__endswith="rebuild_in_background").count() == 1
+    similar_requests.rebuild_in_background.call()
+    # Asked again while it ran, the next build is left alone: the index holds every request.
+    assert similar_requests.rebuild_in_background.call() is None
+    assert (
+        "No similar requests found"
+        in client.get(f"/staff/requests/{new.reference}/").content.decode()
+    )
+
+
+def test_builds_replaced_a_minute_ago_are_removed(staff, monkeypatch):
+    first = similar_requests.current_build()
+    monkeypatch.setattr(similar_requests, "KEEP_REPLACED_SECONDS", 0)
+    similar_requests.rebuild()
+    similar_requests.rebuild()
+    builds = [path.name for path in similar_requests.index_root().iterdir() if path.is_dir()]
+    assert builds == [similar_requests.current_build()]
+    assert first not in builds
 
 
 def test_the_case_page_works_when_similar_requests_cannot_be_found(client, staff, monkeypatch):

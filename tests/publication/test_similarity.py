@@ -553,6 +553,25 @@ def test_any_text_normalises_and_indexes_without_raising(text):
     assert isinstance(index.similar(text), list)
 
 
+def test_a_text_that_cannot_be_read_is_left_out_and_the_rest_indexed(monkeypatch, caplog):
+    unreadable = "a text normalise() cannot read"
+    real = similarity.normalise
+
+    def normalise_or_fail(text):
+        if text == unreadable:
+            raise TypeError("argument of type 'bool' is not iterable")
+        return real(text)
+
+    monkeypatch.setattr(similarity, "normalise", normalise_or_fail)
+    index = SimilarityIndex.build([("bad", unreadable), ("mosaic", MOSAIC), *OTHERS.items()])
+    index.extend([("bad-again", unreadable)])
+    assert index.similar(unreadable) == []
+    assert index.similar(MOSAIC)[0].key == "mosaic"
+    assert round_robins([("a", unreadable), ("b", CAMPAIGN), ("c", CAMPAIGN)]) == [["b", "c"]]
+    assert "could not be indexed (TypeError)" in caplog.text
+    assert unreadable not in caplog.text
+
+
 @pytest.mark.parametrize("text", ODD_TEXTS, ids=lambda text: repr(text[:12]))
 def test_odd_input_never_raises(index, text, tmp_path):
     assert isinstance(normalise(text), str)

@@ -25,6 +25,7 @@ from foidesk.intake import services as intake
 from foidesk.intake.models import InboundMessage, IntakeProblem
 from foidesk.publication import services as publication
 from foidesk.publication import similar_requests
+from foidesk.publication.similarity import SimilarityError
 from foidesk.publication.views import entry_url
 from foidesk.responses import documents, sending
 from foidesk.responses import services as responses
@@ -619,16 +620,21 @@ def disclosure_log(request, q: str = "", page: int = 1):
 
 @api.get(
     "/requests/{reference}/similar",
-    response={200: list[schemas.SimilarRequestOut], **PROBLEMS},
+    response={200: list[schemas.SimilarRequestOut], 503: schemas.Problems, **PROBLEMS},
     tags=["requests"],
 )
 def similar(request, reference: str, limit: int = similar_requests.SHOWN):
-    """The requests most like this one that this user may see, best first."""
+    """The requests most like this one that this user may see, best first; 503 while the
+    similarity index is first being built."""
     if not 1 <= limit <= similar_requests.CANDIDATES:
         return Status(
             400, problem(["query", "limit"], f"Ask for 1 to {similar_requests.CANDIDATES}")
         )
     case = _visible(request, reference)
+    try:
+        found = similar_requests.similar_to(case, request.user, limit)
+    except SimilarityError as cannot:
+        return Status(503, problem(["path", "reference"], str(cannot)))
     return Status(
         200,
         [
@@ -641,6 +647,6 @@ def similar(request, reference: str, limit: int = similar_requests.SHOWN):
                 "published": alike.published,
                 "round_robin_alike": alike.alike,
             }
-            for alike in similar_requests.similar_to(case, request.user, limit)
+            for alike in found
         ],
     )

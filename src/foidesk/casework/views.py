@@ -190,6 +190,8 @@ def request_page(request, reference):
 def _similar(case, user):
     try:
         return similar_requests.similar_to(case, user)
+    except similar_requests.NotBuiltYet as waiting:
+        return str(waiting)
     except SimilarityError:
         logger.exception("Similar requests could not be found for request %s", case.pk)
         return None

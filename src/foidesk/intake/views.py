@@ -53,6 +53,8 @@ def _published_answers(form):
     """Published answers to requests like this one, shown once before it is sent."""
     try:
         return similar_requests.similar_to_text(form.cleaned_data["request"], AnonymousUser())
+    except similar_requests.NotBuiltYet:
+        return []
     except SimilarityError:
         logger.exception("Published answers could not be looked for")
         return []

@@ -1,17 +1,21 @@
 """Similar requests and round-robins, for staff: the similarity index kept beside the database.
 
 The index (``foidesk.publication.similarity``) holds every request's subject and text, keyed
-by the request's id, saved under DATA_DIR/similarity. Each process loads it once, then adds
-the requests logged since it was built (ids above the highest it holds) before answering,
-so a request can be found from the moment it is logged. ``rebuild()`` starts again from
-the database and regroups the round-robins; the ``rebuild_similar`` command runs it, and a
-task queued once ``REBUILD_AFTER`` requests have come in since the last build.
+by the request's id, saved under DATA_DIR/similarity. Each process loads the last build,
+then adds the requests logged since it was built (ids above the highest it holds) before
+answering, so a request can be found from the moment it is logged. Pages and the API only
+read: building takes seconds to minutes and a great deal of memory, so it happens in the
+worker (``rebuild_in_background``), one build at a time, and the new build is swapped in
+whole. ``rebuild()`` starts again from the database and regroups the round-robins; the
+``rebuild_similar`` command runs it, and the worker does once enough requests have come in
+since the last build (``REBUILD_SHARE``, ``REBUILD_AFTER``).
 
 A round-robin is near-identical requests from different requesters: the same letter sent
 by many people, or sent to many authorities. A new request joins one when the task that
 follows its logging finds it.
 """
 
+import fcntl
 import logging
 import os
 import shutil
@@ -42,17 +46,25 @@ CANDIDATES = 50
 # A score this high is the same letter: on real round-robins 0.9 links 99.6% of pairs
 # rightly and misses none (benchmarks/README.md).
 ROUND_ROBIN_SCORE = 0.9
+# The index is built again once the requests added since its build, whose words outside
+# its vocabulary count for nothing, are a twentieth of it, or REBUILD_AFTER: a new
+# installation's vocabulary soon holds the words of what follows, and the cost of building
+# stays a few milliseconds per request while the index is small.
 REBUILD_AFTER = 200
+REBUILD_SHARE = 20
 # Round-robins are regrouped among this many of the newest requests: a campaign arrives
 # within weeks, and grouping a million at once needs more memory than a server has (it
 # was killed at 24 GB). Older requests keep their groups; a new one is still matched with
 # any request, however old, when it is logged.
 ROUND_ROBIN_WINDOW = 20_000
-# An index of fewer requests is built again, in a second or so, whenever new ones have come
-# in: a new installation's vocabulary would otherwise lack the words of all that follow.
+# An index of fewer requests is built again in the worker's task that follows a new
+# request, in a second or so, so the request is matched with the new vocabulary; a larger
+# one in a task of its own, which can take minutes.
 SMALL = 5_000
-# A build another process may still be reading is kept this long after it is replaced.
-KEEP_REPLACED_SECONDS = 600
+# A replaced build is removed once this old: a process that read the pointer to it just
+# before the swap opens its files within moments, and one that has mapped them keeps reading
+# them after removal (POSIX keeps a removed file's data while it is open).
+KEEP_REPLACED_SECONDS = 60
 BATCH = 5000
 
 
@@ -67,6 +79,10 @@ class SimilarRequest:
     published: bool
     # Others of its round-robin that matched too, shown as this one (0 when none).
     alike: int = 0
+
+
+class NotBuiltYet(SimilarityError):
+    """No index has been built yet: the worker has been asked to build one."""
 
 
 def similar_to(case, user, limit=SHOWN):
@@ -177,47 +193,56 @@ class _Loaded:
     build = None
     index = None
     highest = 0
+    # The build this process last asked the worker to replace (None: "there was none").
+    asked_to_replace = ""
 
 
 def forget():
     """Drop this process's copy; the next question loads the saved index again."""
     with _Loaded.lock:
         _Loaded.build, _Loaded.index, _Loaded.highest = None, None, 0
+        _Loaded.asked_to_replace = ""
 
 
 def current_index():
-    """The saved index, with every request logged since its build added."""
+    """The last index built, with every request logged since its build added. Never builds
+    one: with none to read (a new installation, or a build that cannot be read after an
+    upgrade) the worker is asked for one and :class:`NotBuiltYet` is raised."""
     with _Loaded.lock:
         build = current_build()
-        if build is None or build != _Loaded.build:
-            _use(build)
-        if _small_and_behind():
-            _use(_build_and_save())
+        if build != _Loaded.build or _Loaded.index is None:
+            try:
+                _load(build)
+            except (SimilarityError, OSError):
+                _ask_for_a_build(replacing=build)
+                raise NotBuiltYet(
+                    "Similar requests are being gathered for the first time; "
+                    "they will show in a few minutes."
+                ) from None
         _add_newer_requests()
         return _Loaded.index
 
 
-def _use(build):
-    """Make ``build`` this process's index. One that is missing or cannot be read (an
-    upgrade changed the format, a file was damaged) is built again from the database."""
-    if build is not None:
-        try:
-            return _load(build)
-        except (SimilarityError, OSError):
-            logger.warning("Similarity index %s unreadable: building it again", build)
-    return _load(_build_and_save())
+def _ask_for_a_build(replacing):
+    """Queue a build, once per process for each build found missing or unreadable."""
+    if replacing is not None:
+        logger.warning("Similarity index %s unreadable: the worker will build it again", replacing)
+    if _Loaded.asked_to_replace != replacing:
+        _Loaded.asked_to_replace = replacing
+        rebuild_in_background.enqueue()
 
 
 def _load(build):
+    if build is None:
+        raise SimilarityError("no similarity index has been built")
     index = SimilarityIndex.load(index_root() / build, verify=False, mmap=True)
     _Loaded.index, _Loaded.build = index, build
     _Loaded.highest = max(map(int, index.keys()), default=0)
 
 
-def _small_and_behind():
-    """Whether the index is small and requests have come in since it was built."""
-    small = _Loaded.index.stats()["documents"] < SMALL
-    return small and Request.objects.filter(pk__gt=_Loaded.highest).exists()
+def _due_for_a_build(index):
+    added = index.stats()["added_since_build"]
+    return added >= min(REBUILD_AFTER, max(1, len(index) // REBUILD_SHARE))
 
 
 def _add_newer_requests():
@@ -253,6 +278,21 @@ def _all_requests(after=0):
         after = batch[-1][0]
 
 
+class _one_build_at_a_time:
+    """Held while a build runs, across processes (a worker, the command, the demo): two
+    builds at once would double the memory and the second would only repeat the first."""
+
+    def __enter__(self):
+        index_root().mkdir(parents=True, exist_ok=True)
+        self.file = open(index_root() / "building.lock", "a")
+        fcntl.flock(self.file, fcntl.LOCK_EX)
+        return self
+
+    def __exit__(self, *exc):
+        fcntl.flock(self.file, fcntl.LOCK_UN)
+        self.file.close()
+
+
 def _build_and_save():
     """Build an index of every request, save it as a new build, make it the current one."""
     index = SimilarityIndex.build(_all_requests())
@@ -264,8 +304,8 @@ def _build_and_save():
     # Readers see the old build or the new one, never a half-written pointer.
     os.replace(pointer, index_root() / "current")
     for old in index_root().iterdir():
-        replaced_long_ago = time.time() - old.stat().st_mtime > KEEP_REPLACED_SECONDS
-        if old.is_dir() and old.name != build and replaced_long_ago:
+        replaced_a_while_ago = time.time() - old.stat().st_mtime > KEEP_REPLACED_SECONDS
+        if old.is_dir() and old.name != build and replaced_a_while_ago:
             shutil.rmtree(old, ignore_errors=True)
     return build
 
@@ -273,7 +313,7 @@ def _build_and_save():
 def rebuild():
     """Build the index again from every request and regroup the round-robins; the number of
     requests indexed and of round-robins found."""
-    with _Loaded.lock:
+    with _one_build_at_a_time():
         build = _build_and_save()
     index = current_index()
     window = _recent_requests()
@@ -337,13 +377,21 @@ def place_in_round_robin(request_id):
     case = Request.objects.filter(pk=request_id).first()
     if case is None:
         return None
-    index = current_index()
+    try:
+        index = current_index()
+    except NotBuiltYet:
+        return None  # the first build, now queued, groups the round-robins
+    if _due_for_a_build(index):
+        if len(index) < SMALL:
+            rebuild_in_background.call()
+            index = current_index()
+        else:
+            rebuild_in_background.enqueue()
     matches = [
         match
         for match in index.similar_to_key(str(case.pk), k=20)
         if match.score >= ROUND_ROBIN_SCORE
     ]
-    _maybe_queue_rebuild(index)
     if not matches:
         return None
     return _join(case, [int(match.key) for match in matches])
@@ -362,16 +410,24 @@ def _join(case, alike):
     return group
 
 
-def _maybe_queue_rebuild(index):
-    # Once per REBUILD_AFTER new requests, not after each one: a rebuild can take minutes.
-    added = index.stats()["added_since_build"]
-    if added and added % REBUILD_AFTER == 0:
-        rebuild_in_background.enqueue()
-
-
 @task
 def rebuild_in_background():
+    """Build the index again, in the worker, unless a build that holds every request can be
+    read: builds asked for while another ran are done by it or by the first that follows."""
+    with _one_build_at_a_time():
+        build = current_build()
+        if build is not None and _holds_every_request(build):
+            return None
     return rebuild()
+
+
+def _holds_every_request(build):
+    try:
+        index = SimilarityIndex.load(index_root() / build, verify=False, mmap=True)
+    except (SimilarityError, OSError):
+        return False
+    newest = Request.objects.order_by("-pk").values_list("pk", flat=True).first() or 0
+    return max(map(int, index.keys()), default=0) >= newest
 
 
 def round_robin_sizes(request_ids):

@@ -34,6 +34,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import logging
 import re
 import tempfile
 import unicodedata
@@ -55,6 +56,8 @@ from sklearn.feature_extraction.text import (
 )
 
 from foidesk.casework import wrapping
+
+logger = logging.getLogger(__name__)
 
 __all__ = [
     "FORMAT_VERSION",
@@ -215,6 +218,19 @@ def normalise(text: str) -> str:
     return text.strip(" \t\n,.;:-")
 
 
+def _indexable(text: str) -> str:
+    """``normalise(text)``; for a text it cannot read, nothing, which matches nothing: one
+    request must never stop the index, and similar requests, of every other."""
+    try:
+        return normalise(text)
+    except Exception as error:  # whatever it is, the other requests go on
+        # The type only: the text, and so the message, may hold personal data.
+        logger.error(
+            "A request's text could not be indexed (%s): it is left out", type(error).__name__
+        )
+        return ""
+
+
 def _head(text: str, chars: int) -> str:
     """The first ``chars`` characters of a normalised text, not cutting a word."""
     if len(text) <= chars:
@@ -265,7 +281,7 @@ def _tfidf(params, terms, idf):
 
 def _count(texts, char_chars):
     """Counts of word terms and of character n-grams in raw texts: one worker's share."""
-    normalised = [normalise(text) for text in texts]
+    normalised = [_indexable(text) for text in texts]
     word = _count_part(normalised, WORD_PARAMS)
     heads = [_head(text, char_chars) for text in normalised]
     del normalised
@@ -491,7 +507,7 @@ class SimilarityIndex:
         """
         latest = {str(key): text for key, text in docs}  # the last text given for a key wins
         if latest:
-            self._replace(latest, self._vectorise([normalise(t) for t in latest.values()]))
+            self._replace(latest, self._vectorise([_indexable(t) for t in latest.values()]))
 
     def remove(self, keys: Iterable[str]) -> None:
         """Leave documents out of every answer (a case withdrawn, erased or merged)."""
@@ -565,7 +581,7 @@ class SimilarityIndex:
         ``exact``: score every document instead of the candidates (slow on a large index;
         for checking).
         """
-        query = self._vectorise([normalise(text)])
+        query = self._vectorise([_indexable(text)])
         return self._search(query, k, set(map(str, exclude)), min_score, exact, self._changes)
 
     def similar_to_key(self, key: str, k: int = 5, min_score: float = 0.1) -> list[Match]:
@@ -940,7 +956,7 @@ def round_robins(
     keys, normalised = [], []
     for key, text in docs:
         keys.append(str(key))
-        normalised.append(normalise(text))
+        normalised.append(_indexable(text))
     if len(set(keys)) != len(keys):
         raise SimilarityError("two documents have the same key: keys must be unique")
     if index is None:
