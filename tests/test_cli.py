@@ -53,6 +53,24 @@ def test_demo_load_only_sets_up_once_and_running_it_again_duplicates_nothing(
     assert _counts(env) == counts == "authorities=1 areas=2 users=5 groups=4"
     if scratch_database_url is None:
         assert (tmp_path / "foidesk.sqlite3").exists()
+    # The sign-in details come last, with no task or PDF chatter.
+    assert "INFO" not in first.stdout + first.stderr
+    assert first.stdout.rstrip().splitlines()[-1].endswith("uv run foidesk token create officer")
+
+
+def test_commands_after_the_demo_use_its_key_and_serve_never_does(tmp_path, scratch_database_url):
+    """README: after ``foidesk demo``, ``foidesk token create officer`` prints a token, with
+    nothing exported; production (``foidesk serve``) still refuses to start without a key."""
+    env = environment(tmp_path, scratch_database_url)
+    assert run("demo", "--load-only", env=env).returncode == 0
+    assert "SECRET_KEY" not in env
+    made = run("token", "create", "officer", env=env)
+    assert made.returncode == 0, made.stderr
+    assert len(made.stdout.strip()) > 30
+    assert run("manage", "check", env=env).returncode == 0
+    refused = run("serve", "--no-migrate", env=env)
+    assert refused.returncode == 1
+    assert "SECRET_KEY is not set" in refused.stderr
 
 
 def test_serve_refuses_to_start_without_a_secret_key(tmp_path):
@@ -174,7 +192,6 @@ def test_token_create_prints_the_token_and_nothing_else(tmp_path, scratch_databa
 def test_response_writes_the_letter_and_refuses_an_incomplete_one(tmp_path, scratch_database_url):
     env = environment(tmp_path, scratch_database_url)
     assert run("demo", "--load-only", env=env).returncode == 0
-    env["SECRET_KEY"] = (tmp_path / "secret_key").read_text().strip()
 
     out = tmp_path / "5973764.docx"
     made = run("response", "5973764", "--format", "docx", "--out", str(out), env=env)

@@ -6,6 +6,7 @@ Django is imported only by the subcommands that need it, so that commands built 
 
 import argparse
 import contextlib
+import logging
 import os
 import sys
 from pathlib import Path
@@ -431,9 +432,11 @@ def demo(args):
 
     data_dir = configured_data_dir(os.environ, Path.cwd())
     data_dir.mkdir(parents=True, exist_ok=True)
-    os.environ.setdefault("SECRET_KEY", secret_in(data_dir / "secret_key", 50))
-    # The demo serves plain HTTP on this machine, so cookies cannot be marked secure.
-    os.environ.setdefault("FOIDESK_HTTPS", "false")
+    secret_in(data_dir / DEMO_KEY, 50)
+    (data_dir / DEMO_MARKER).write_text(
+        f"This folder holds foidesk's demo. Its secret key is in {DEMO_KEY}: foidesk's "
+        "commands (all but serve) run in this folder use it when SECRET_KEY is not set.\n"
+    )
     os.environ.setdefault("ALLOWED_HOSTS", ",".join(_hosts_for(args.host)))
     _setup_django()
 
@@ -442,23 +445,33 @@ def demo(args):
     _prepare(migrate=True)
     password = demo_data.password_in(data_dir)
     demo_data.load(password)
+    if not args.load_only:
+        from foidesk import worker as background
+
+        # Each task the worker runs is logged at INFO: the demo's first minute would push
+        # the sign-in details off the screen. Failures are still shown.
+        for name in ("django.tasks", "django_tasks_db"):
+            logging.getLogger(name).setLevel(logging.WARNING)
+        background.start_in_background()
+        print("Reminder emails are sent each day at 08:00 by a worker in this process.")
     url = f"http://{_url_host(args.host)}:{args.port}/"
     print(f"\nThe demo is set up in {data_dir}.")
     print(f"Open {url} and sign in at {url}account/sign-in/ as one of:")
     for username in demo_data.USERS:
         print(f"  {username}")
-    print(f"Password for each: {password}\n", flush=True)
+    print(f"Password for each: {password}")
+    print(
+        "Commands run in this folder use the demo's settings, for example: "
+        "uv run foidesk token create officer\n",
+        flush=True,
+    )
     if args.load_only:
         return 0
-    from foidesk import worker as background
-
-    background.start_in_background()
-    print("Reminder emails are sent each day at 08:00 by a worker in this process.", flush=True)
     return _serve(args)
 
 
 def serve(args):
-    _setup_django()
+    _setup_django(demo_settings=False)
     from django.conf import settings
 
     if settings.DEBUG:
@@ -512,8 +525,24 @@ def _serve(args):
     return 0
 
 
-def _setup_django():
+# What ``foidesk demo`` leaves in its data folder: its key, and a note saying it is a demo's.
+DEMO_KEY = "secret_key"
+DEMO_MARKER = "DEMO"
+
+
+def _setup_django(demo_settings=True):
+    """Set Django up; in a demo's data folder with no SECRET_KEY given, with the demo's key
+    (so that ``foidesk token create`` works after ``foidesk demo``). ``serve`` never does:
+    production refuses to start without a key of its own."""
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", SETTINGS_MODULE)
+    if demo_settings and not os.environ.get("SECRET_KEY"):
+        from foidesk.config.environment import data_dir as configured_data_dir
+
+        data_dir = configured_data_dir(os.environ, Path.cwd())
+        if (data_dir / DEMO_MARKER).is_file() and (data_dir / DEMO_KEY).is_file():
+            os.environ["SECRET_KEY"] = (data_dir / DEMO_KEY).read_text().strip()
+            # The demo serves plain HTTP on this machine, so cookies cannot be marked secure.
+            os.environ.setdefault("FOIDESK_HTTPS", "false")
     from django.core.exceptions import ImproperlyConfigured
 
     try:

@@ -189,5 +189,6 @@ LOGGING = {
     "handlers": {"stderr": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["stderr"], "level": env.get("LOG_LEVEL", "INFO")},
     # The SMTP listener's library logs every sender's address at INFO: personal data.
-    "loggers": {"mail.log": {"level": "WARNING"}},
+    # WeasyPrint logs each step of every PDF it makes at INFO.
+    "loggers": {"mail.log": {"level": "WARNING"}, "weasyprint.progress": {"level": "WARNING"}},
 }
