@@ -1,7 +1,10 @@
 """Similar requests and round-robins (foidesk.publication.similarity): pure Python, no database."""
 
 import json
+import os
 import re
+import subprocess
+import sys
 
 import numpy as np
 import pytest
@@ -261,7 +264,7 @@ def test_shared_terms_are_words_both_texts_have(index, docs):
             for word in term.split(" "):
                 assert word in words_of(query)
                 assert word in words_of(texts[match.key])
-                assert word not in similarity.STOP_WORDS
+                assert word not in similarity.stop_words()
 
 
 def test_unrelated_text_scores_low(index):
@@ -607,3 +610,24 @@ def test_building_in_two_processes_gives_the_same_index(docs, monkeypatch):
     assert parallel.stats() == single.stats()
     for query in (QUERY, CAMPAIGN, UNRELATED):
         assert parallel.similar(query, min_score=0.0) == single.similar(query, min_score=0.0)
+
+
+def test_scikit_learn_is_imported_only_when_an_index_is_built_or_read(tmp_path):
+    """Every foidesk process sets Django up; few of them build or read an index, and the
+    import takes seconds."""
+    script = (
+        "import sys, django; django.setup(); import foidesk.config.urls\n"
+        "assert 'sklearn' not in sys.modules, 'imported at start-up'\n"
+        "from foidesk.publication.similarity import SimilarityIndex\n"
+        "SimilarityIndex.build([('a', 'potholes in 2023'), ('b', 'potholes in 2024')])\n"
+        "assert 'sklearn' in sys.modules\n"
+    )
+    env = {
+        **os.environ,
+        "SECRET_KEY": "test",
+        "DJANGO_SETTINGS_MODULE": "foidesk.config.settings",
+        "FOIDESK_DATA_DIR": str(tmp_path),
+    }
+    env.pop("DATABASE_URL", None)
+    done = subprocess.run([sys.executable, "-c", script], env=env, capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr

@@ -32,6 +32,7 @@ anything missing, changed or of another format version with :class:`SimilarityEr
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 import logging
@@ -48,12 +49,6 @@ import numpy as np
 import scipy.sparse as sp
 from rapidfuzz import fuzz, process
 from scipy.sparse.csgraph import connected_components
-from sklearn.feature_extraction.text import (
-    ENGLISH_STOP_WORDS,
-    CountVectorizer,
-    TfidfTransformer,
-    TfidfVectorizer,
-)
 
 from foidesk.casework import wrapping
 
@@ -252,20 +247,39 @@ _ADDED = {
     "dear", "regards", "faithfully", "sincerely", "kindly", "thank", "thanks", "foi",
     "freedom", "information", "request", "provide", "following", "grateful", "writing",
 }  # fmt: skip
-STOP_WORDS = sorted((ENGLISH_STOP_WORDS - _KEPT) | _ADDED)
 WORD_PATTERN = r"(?u)\b\w\w+\b"
+
+
+def _sklearn_text():
+    """scikit-learn's text features, imported when an index is first built or read: the
+    import takes seconds, and most of foidesk's processes (a worker sending mail, the mail
+    listener, ``foidesk manage``) never need it."""
+    from sklearn.feature_extraction import text
+
+    return text
+
+
+@functools.cache
+def stop_words():
+    return sorted((_sklearn_text().ENGLISH_STOP_WORDS - _KEPT) | _ADDED)
 
 
 # TfidfVectorizer's parameters, saved with the index (as JSON: lists, not tuples).
 _WEIGHTING = {"sublinear_tf": True, "norm": "l2", "smooth_idf": True}
-WORD_PARAMS = {
-    "analyzer": "word",
-    "ngram_range": [1, 2],
-    "token_pattern": WORD_PATTERN,
-    "stop_words": STOP_WORDS,
-    "lowercase": False,  # normalise() has done it
-    **_WEIGHTING,
-}
+
+
+@functools.cache
+def word_params():
+    return {
+        "analyzer": "word",
+        "ngram_range": [1, 2],
+        "token_pattern": WORD_PATTERN,
+        "stop_words": stop_words(),
+        "lowercase": False,  # normalise() has done it
+        **_WEIGHTING,
+    }
+
+
 CHAR_PARAMS = {"analyzer": "char_wb", "ngram_range": [3, 5], "lowercase": False, **_WEIGHTING}
 
 
@@ -273,7 +287,9 @@ def _tfidf(params, terms, idf):
     """A TF-IDF vectoriser rebuilt from its parameters, vocabulary and idf (no refitting)."""
     arguments = dict(params)
     arguments["ngram_range"] = tuple(arguments["ngram_range"])
-    vectoriser = TfidfVectorizer(vocabulary=list(terms), dtype=np.float32, **arguments)
+    vectoriser = _sklearn_text().TfidfVectorizer(
+        vocabulary=list(terms), dtype=np.float32, **arguments
+    )
     if terms:
         vectoriser.idf_ = np.asarray(idf, dtype=np.float64)
     return vectoriser
@@ -282,7 +298,7 @@ def _tfidf(params, terms, idf):
 def _count(texts, char_chars):
     """Counts of word terms and of character n-grams in raw texts: one worker's share."""
     normalised = [_indexable(text) for text in texts]
-    word = _count_part(normalised, WORD_PARAMS)
+    word = _count_part(normalised, word_params())
     heads = [_head(text, char_chars) for text in normalised]
     del normalised
     return word, _count_part(heads, CHAR_PARAMS)
@@ -291,7 +307,7 @@ def _count(texts, char_chars):
 def _count_part(texts, params):
     counting = {k: v for k, v in params.items() if k not in _WEIGHTING}
     counting["ngram_range"] = tuple(counting["ngram_range"])
-    counter = CountVectorizer(dtype=np.int32, **counting)
+    counter = _sklearn_text().CountVectorizer(dtype=np.int32, **counting)
     try:
         counts = counter.fit_transform(texts).tocsr()
     except ValueError:  # nothing but stop words, or no documents: an empty part
@@ -392,7 +408,7 @@ def _weigh(terms, counts, settings, *, words, max_df=1.0):
     if not terms:
         return [], np.zeros(0), sp.csr_matrix((n, 0), dtype=np.float32)
     weights = counts.astype(np.float32)
-    transformer = TfidfTransformer(use_idf=True, **_WEIGHTING).fit(weights)
+    transformer = _sklearn_text().TfidfTransformer(use_idf=True, **_WEIGHTING).fit(weights)
     # In place: at 10^6 documents each copy of the matrix is gigabytes.
     return terms, transformer.idf_, transformer.transform(weights, copy=False)
 
@@ -484,7 +500,7 @@ class SimilarityIndex:
         postings.sort_indices()
         return cls(
             settings=settings,
-            word=(word_terms, word_idf, WORD_PARAMS),
+            word=(word_terms, word_idf, word_params()),
             char=(char_terms, char_idf, CHAR_PARAMS),
             keys=keys,
             matrix=matrix,
@@ -827,7 +843,7 @@ class SimilarityIndex:
                 raise SimilarityError("the idf arrays do not match the vocabularies")
             if postings.nnz > rows.nnz:
                 raise SimilarityError("the posting lists hold more weights than the rows")
-            if (set(word["params"]) | set(char["params"])) - set(WORD_PARAMS):
+            if (set(word["params"]) | set(char["params"])) - set(word_params()):
                 raise SimilarityError("the vectoriser parameters are not ones foidesk writes")
             return cls(
                 settings=settings,
@@ -996,7 +1012,7 @@ def round_robins(
 def _fitted_matrix(normalised, settings):
     """The combined TF-IDF matrix of normalised texts, fitted on them (no index kept)."""
     heads = [_head(text, settings.char_chars) for text in normalised]
-    *_, word = _weigh(*_count_part(normalised, WORD_PARAMS), settings, words=True)
+    *_, word = _weigh(*_count_part(normalised, word_params()), settings, words=True)
     *_, char = _weigh(*_count_part(heads, CHAR_PARAMS), settings, words=False)
     return _combine(word, char, settings.word_weight)
 
