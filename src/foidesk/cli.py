@@ -38,13 +38,25 @@ class _Parser(argparse.ArgumentParser):
         self.exit(2, f"{self.prog}: {message} (see {self.prog} --help)\n")
 
 
+class _Version(argparse.Action):
+    """``--version``, with the version read only when asked for: reading it takes longer
+    than a short command such as ``foidesk deadline`` takes to run."""
+
+    def __init__(self, option_strings, dest=argparse.SUPPRESS, **kwargs):
+        super().__init__(option_strings, dest, nargs=0, help="show foidesk's version and exit")
+
+    def __call__(self, parser, namespace, values, option_string=None):
+        print(f"foidesk {foidesk.__version__}")
+        parser.exit()
+
+
 def parser():
     top = _Parser(
         prog="foidesk",
         description="Case management for Freedom of Information and Environmental "
         "Information requests, with a public disclosure log.",
     )
-    top.add_argument("--version", action="version", version=f"foidesk {foidesk.__version__}")
+    top.add_argument("--version", action=_Version)
     commands = top.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
 
     demo_cmd = commands.add_parser(
