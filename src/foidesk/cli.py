@@ -508,7 +508,7 @@ def _prepare(migrate):
     if migrate:
         call_command("migrate", interactive=False, verbosity=0)
         call_command("createcachetable", verbosity=0)
-    call_command("collectstatic", interactive=False, verbosity=0)
+    assets.collect()
 
 
 def _serve(args):
