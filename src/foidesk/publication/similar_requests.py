@@ -109,7 +109,10 @@ def _visible(matches, user, limit, asking=None):
     if user.is_authenticated:
         cases = permissions.visible_requests(user, cases)
     else:
-        cases = cases.filter(disclosure__in=DisclosureEntry.objects.live())
+        # Live entries among the candidates only: SQLite planned "every live entry" as a
+        # scan of the whole log (138 ms at 10^5 entries), where by request id it is a lookup.
+        live = DisclosureEntry.objects.live().filter(request_id__in=scores)
+        cases = cases.filter(pk__in=live.values("request_id"))
     found = sorted(cases, key=lambda case: (-scores[case.pk].score, case.reference))
     return [
         _shown(case, scores[case.pk], alike, user, asking)
