@@ -288,3 +288,16 @@ def test_the_rebuild_command_reports_what_it_did(staff):
     out = StringIO()
     call_command("rebuild_similar", stdout=out)
     assert f"Indexed {Request.objects.count()} requests and found 1 round-robins" in out.getvalue()
+
+
+def test_a_bulk_load_is_left_to_the_worker_and_new_requests_still_match(client, staff, monkeypatch):
+    monkeypatch.setattr(similar_requests, "EXTEND_AT_MOST", 1)
+    loaded = [log(staff, ROUND_ROBIN, name=name) for name in ["Ann One", "Ben Two", "Cat Three"]]
+    index = similar_requests.current_index()
+    assert str(loaded[0].pk) not in index  # not added inside the page
+    assert DBTaskResult.objects.filter(task_path__endswith="rebuild_in_background").count() == 1
+    similar = similar_requests.similar_to(loaded[0], staff)
+    assert {s.reference for s in similar} <= {c.reference for c in loaded} | {"5973764"}
+    similar_requests.rebuild_in_background.call()
+    [best, *_] = similar_requests.similar_to(loaded[0], staff)
+    assert best.reference in {loaded[1].reference, loaded[2].reference}

@@ -66,6 +66,9 @@ SMALL = 5_000
 # them after removal (POSIX keeps a removed file's data while it is open).
 KEEP_REPLACED_SECONDS = 60
 BATCH = 5000
+# A page adds at most this many requests logged since the last build (a second or two,
+# once in each process); beyond it the worker builds the index again instead.
+EXTEND_AT_MOST = 1_000
 
 
 @dataclass(frozen=True)
@@ -208,7 +211,7 @@ def forget():
 
 
 def current_index():
-    """The last index built, with every request logged since its build added. Never builds
+    """The last index built, with the requests logged since its build added. Never builds
     one: with none to read (a new installation, or a build that cannot be read after an
     upgrade) the worker is asked for one and :class:`NotBuiltYet` is raised."""
     with _Loaded.lock:
@@ -217,21 +220,29 @@ def current_index():
             try:
                 _load(build)
             except (SimilarityError, OSError):
-                _ask_for_a_build(replacing=build)
+                if build is not None:
+                    logger.warning(
+                        "Similarity index %s unreadable: the worker will build it", build
+                    )
+                _ask_for_a_build(instead_of=build)
                 raise NotBuiltYet(
                     "Similar requests are being gathered for the first time; "
                     "they will show in a few minutes."
                 ) from None
-        _add_newer_requests()
+        if _far_behind():
+            # Many requests at once (a bulk load, an imported log): adding them here would
+            # be building an index inside a page. The worker's build will hold them; until
+            # then a request outside the index is still matched by its text.
+            _ask_for_a_build(instead_of=build)
+        else:
+            _add_newer_requests()
         return _Loaded.index
 
 
-def _ask_for_a_build(replacing):
-    """Queue a build, once per process for each build found missing or unreadable."""
-    if replacing is not None:
-        logger.warning("Similarity index %s unreadable: the worker will build it again", replacing)
-    if _Loaded.asked_to_replace != replacing:
-        _Loaded.asked_to_replace = replacing
+def _ask_for_a_build(instead_of):
+    """Queue a build, once per process for each build found missing, unreadable or behind."""
+    if _Loaded.asked_to_replace != instead_of:
+        _Loaded.asked_to_replace = instead_of
         rebuild_in_background.enqueue()
 
 
@@ -246,6 +257,12 @@ def _load(build):
 def _due_for_a_build(index):
     added = index.stats()["added_since_build"]
     return added >= min(REBUILD_AFTER, max(1, len(index) // REBUILD_SHARE))
+
+
+def _far_behind():
+    """Whether more than EXTEND_AT_MOST requests came in after this process's index."""
+    newer = Request.objects.filter(pk__gt=_Loaded.highest).order_by("pk")
+    return newer.values_list("pk", flat=True)[EXTEND_AT_MOST : EXTEND_AT_MOST + 1].exists()
 
 
 def _add_newer_requests():
