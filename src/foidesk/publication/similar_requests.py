@@ -436,12 +436,12 @@ def rebuild_in_background():
     read: builds asked for while another ran are done by it or by the first that follows."""
     with _one_build_at_a_time():
         build = current_build()
-        if build is not None and _holds_every_request(build):
+        if build is not None and holds_every_request(build):
             return None
     return rebuild()
 
 
-def _holds_every_request(build):
+def holds_every_request(build):
     try:
         index = SimilarityIndex.load(index_root() / build, verify=False, mmap=True)
     except (SimilarityError, OSError):
