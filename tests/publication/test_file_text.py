@@ -320,13 +320,13 @@ def test_an_empty_file_has_no_text():
     assert text_of("empty.csv", b"") == ""
 
 
-@settings(max_examples=200)
+@settings(max_examples=200, deadline=None)
 @given(st.binary(max_size=2000))
 def test_any_bytes_give_text_or_a_file_text_error(data):
     read_or_said_why(data)
 
 
-@settings(max_examples=50)
+@settings(max_examples=50, deadline=None)
 @given(st.integers(min_value=0, max_value=20_000), st.binary(min_size=1, max_size=8))
 def test_a_damaged_office_file_gives_text_or_a_file_text_error(at, junk):
     data = bytearray(saved(a_word_document()))
