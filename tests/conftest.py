@@ -2,6 +2,7 @@ import os
 from urllib.parse import urlsplit, urlunsplit
 from uuid import uuid4
 
+import hypothesis
 import psycopg
 import pytest
 from django.conf import settings
@@ -15,6 +16,11 @@ from foidesk.casework.models import Authority, ServiceArea
 from foidesk.publication import similar_requests
 
 PASSWORD = "correct-horse-battery-staple"
+
+# Property tests check what is found, not how fast: on a busy machine (CI beside other
+# work) an example can take longer than hypothesis's default 200 ms deadline.
+hypothesis.settings.register_profile("foidesk", deadline=None)
+hypothesis.settings.load_profile("foidesk")
 
 
 @pytest.fixture(scope="session", autouse=True)
