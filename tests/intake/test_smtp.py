@@ -9,7 +9,7 @@ from django_tasks_db.models import DBTaskResult
 
 from foidesk.casework.models import Request
 from foidesk.demo import REFERENCE_CASE
-from foidesk.intake import outgoing, smtp
+from foidesk.intake import outgoing, parsing, smtp
 from foidesk.intake.models import Correspondence, InboundMessage
 from foidesk.law.dates import show
 from tests.mail import smtp_sink
@@ -76,6 +76,18 @@ def test_an_email_to_the_listener_becomes_a_case_and_is_acknowledged(listener, i
     send(listener, reply)
     assert Request.objects.count() == 1
     assert case.correspondence.filter(kind="reply").count() == 1
+
+
+def test_the_listener_takes_a_scanned_letter_up_to_the_limit_every_channel_shares(listener):
+    message = request_email(text="My request is in the letter attached.")
+    message.add_attachment(b"%PDF-1.4\n" + bytes(3 * 1024 * 1024), "application", "pdf")
+    with smtplib.SMTP(listener.hostname, listener.port) as client:
+        client.ehlo()
+        assert int(client.esmtp_features["size"]) == parsing.MAX_RECEIVED_BYTES
+        client.send_message(message)
+    kept = InboundMessage.objects.get()
+    assert kept.outcome == "new_request"
+    assert kept.size > 3 * 1024 * 1024
 
 
 def test_a_malformed_message_is_accepted_and_kept_for_an_officer(listener):

@@ -27,6 +27,9 @@ from html.parser import HTMLParser
 
 MB = 1024 * 1024
 MAX_MESSAGE_BYTES = 25 * MB
+# The largest message foidesk takes in by any channel (SMTP, the API, a mailbox): twice
+# what it reads, so that a message too large to read is still stored for an officer.
+MAX_RECEIVED_BYTES = 2 * MAX_MESSAGE_BYTES
 MAX_ATTACHMENT_BYTES = 10 * MB
 # Forwarded messages inside forwarded messages: a person never nests more than a few; a
 # hostile message nests thousands to exhaust the stack.
