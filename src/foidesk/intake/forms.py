@@ -45,3 +45,15 @@ class PublicRequestForm(forms.Form):
 
 class EmailFileForm(forms.Form):
     message = forms.FileField(error_messages={"required": "Choose an email file (.eml) to upload"})
+
+
+class SendAgainForm(forms.Form):
+    """The address to send an email foidesk gave up on to: the requester's, corrected."""
+
+    email = forms.EmailField(
+        max_length=254,
+        error_messages={
+            "required": "Enter the requester's email address",
+            "invalid": "Enter an email address in the correct format, like name@example.com",
+        },
+    )

@@ -1,4 +1,5 @@
-"""The public request form, and the officers' intake pages: problem messages and .eml files."""
+"""The public request form, and the officers' intake pages: problem messages, .eml files,
+and email that could not be sent."""
 
 import hashlib
 import logging
@@ -10,7 +11,7 @@ from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 
 from foidesk.accounts import permissions
-from foidesk.intake import forms, services
+from foidesk.intake import forms, outgoing, services
 from foidesk.intake.models import InboundMessage, IntakeProblem
 from foidesk.law.dates import show
 from foidesk.publication import similar_requests
@@ -124,3 +125,27 @@ def upload_email(request):
         messages.success(request, message.get_outcome_display())
         return redirect("intake:problems")
     return render(request, "intake/upload.html", {"form": form})
+
+
+@permissions.require(permissions.HANDLE_REQUEST)
+def not_sent(request):
+    return render(request, "intake/not_sent.html", {"failed": outgoing.failed()})
+
+
+@permissions.require(permissions.HANDLE_REQUEST)
+def send_again(request, pk):
+    sent = get_object_or_404(
+        outgoing.failed().select_related("request__requester"),
+        pk=pk,
+        request__requester__isnull=False,
+    )
+    form = forms.SendAgainForm(
+        request.POST if request.method == "POST" else None, initial={"email": sent.recipient}
+    )
+    if request.method == "POST" and form.is_valid():
+        outgoing.try_again(sent, request.user, form.cleaned_data["email"])
+        messages.success(
+            request, f"{sent.get_kind_display()} for {sent.request.reference} will be sent again."
+        )
+        return redirect("intake:not-sent")
+    return render(request, "intake/send_again.html", {"sent": sent, "form": form})
