@@ -1,6 +1,7 @@
 from django import forms
 
 from foidesk.config.forms import require_reply_address
+from foidesk.intake import parsing
 
 MAX_REQUEST_CHARS = 20_000
 
@@ -28,6 +29,15 @@ class PublicRequestForm(forms.Form):
     preferred_format = forms.CharField(max_length=200, required=False)
     # Left empty by people; filled by programs that fill every box they find.
     website = forms.CharField(required=False)
+
+    def clean_request(self):
+        text = self.cleaned_data["request"]
+        # Zero-width spaces and the like pass "required", but there is nothing to read.
+        if not parsing.has_visible_text(text):
+            raise forms.ValidationError(
+                "Your request has no words we can read. Enter the information you want"
+            )
+        return text
 
     def clean(self):
         cleaned = super().clean()

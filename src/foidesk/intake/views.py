@@ -1,5 +1,5 @@
-"""The public request form, and the officers' intake pages: problem messages, .eml files,
-and email that could not be sent."""
+"""The public request form, and the officers' intake pages: problem messages, automatic
+email, .eml files, and email that could not be sent."""
 
 import hashlib
 import logging
@@ -98,6 +98,37 @@ def problem(request, pk):
             messages.success(request, "Set aside. The message is kept.")
             return redirect("intake:problems")
     return render(request, "intake/problem.html", {"problem": found})
+
+
+# Automatic email comes in floods (a holiday's out-of-office replies); the newest are the
+# ones an officer is looking for.
+AUTOMATIC_SHOWN = 200
+
+
+@permissions.require(permissions.HANDLE_REQUEST)
+def automatic(request):
+    kept = InboundMessage.objects.filter(outcome__in=InboundMessage.AUTOMATIC)
+    return render(
+        request,
+        "intake/automatic.html",
+        {
+            "kept": kept.select_related("request")[:AUTOMATIC_SHOWN],
+            "count": kept.count(),
+            "shown": AUTOMATIC_SHOWN,
+        },
+    )
+
+
+@permissions.require(permissions.HANDLE_REQUEST)
+def automatic_message(request, pk):
+    message = get_object_or_404(
+        InboundMessage.objects.filter(outcome__in=InboundMessage.AUTOMATIC), pk=pk
+    )
+    if request.method == "POST":
+        case = services.log_automatic_as_request(message, request.user)
+        messages.success(request, f"Logged as request {case.reference}.")
+        return redirect("casework:request", reference=case.reference)
+    return render(request, "intake/automatic_message.html", {"message": message})
 
 
 @permissions.require(permissions.HANDLE_REQUEST)
