@@ -2,6 +2,7 @@
 
 from datetime import UTC, date, datetime
 from email.message import EmailMessage
+from email.mime.application import MIMEApplication
 from email.mime.message import MIMEMessage
 from email.mime.multipart import MIMEMultipart
 from email.mime.nonmultipart import MIMENonMultipart
@@ -321,7 +322,7 @@ def test_no_clarification_or_fees_notice_is_emailed_without_its_words(authority,
     assert not case.correspondence.filter(direction="out").exclude(kind="acknowledgement").exists()
 
 
-def _abuse_report(about):
+def _abuse_report(about, *attached):
     """A mail provider's abuse report (RFC 5965) about ``about``, as providers send them."""
     report = MIMEMultipart("report", report_type="feedback-report")
     report["From"] = "Abuse Desk <abuse-reports@mail.example.net>"
@@ -333,6 +334,8 @@ def _abuse_report(about):
     feedback.set_payload("Feedback-Type: abuse\r\nUser-Agent: ExampleFBL/1.0\r\nVersion: 1\r\n")
     report.attach(feedback)
     report.attach(MIMEMessage(about))
+    for part in attached:
+        report.attach(part)
     return report.as_bytes()
 
 
@@ -364,6 +367,17 @@ def test_an_abuse_report_an_officer_logs_is_not_acknowledged(authority, make_use
     assert (report.outcome, report.request) == ("abuse_report", None)
     case = services.log_automatic_as_request(report, make_user("officer", "officer"))
     assert case.correspondence.filter(kind="request").exists()
+    assert not case.correspondence.filter(kind="acknowledgement").exists()
+
+
+def test_an_abuse_report_held_for_its_attachment_and_logged_is_not_acknowledged(
+    authority, make_user
+):
+    about = email(subject="Potholes", text="How many potholes were filled in 2024?")
+    harmful = MIMEApplication(EXE, "pdf", name="potholes.pdf")
+    held = services.receive(_abuse_report(about, harmful), "smtp")
+    assert held.outcome == "problem"
+    case = services.log_problem_as_request(held.problem, make_user("officer", "officer"))
     assert not case.correspondence.filter(kind="acknowledgement").exists()
 
 

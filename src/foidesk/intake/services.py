@@ -211,11 +211,10 @@ AUTOMATIC_NOTES = {
 
 def log_automatic_as_request(message, actor):
     """An officer has read a message taken for automatic email (a person's, sent as bulk
-    mail, say) and wants it logged as a request. An abuse report is never acknowledged:
-    its sender is a mail provider's program, not the person who wrote it."""
+    mail, say) and wants it logged as a request."""
     parsed = parsing.parse(raw_bytes(message))
     with transaction.atomic():
-        _new_request(message, parsed, actor=actor, acknowledge=parsed.kind != parsing.ABUSE_REPORT)
+        _new_request(message, parsed, actor=actor)
     message.refresh_from_db()
     return message.request
 
@@ -236,7 +235,7 @@ def _reply(message, parsed, case):
         )
 
 
-def _new_request(message, parsed, actor=casework.SYSTEM, acknowledge=True):
+def _new_request(message, parsed, actor=casework.SYSTEM):
     source = _request_source(parsed)
     case = casework.log_request(
         actor,
@@ -249,7 +248,9 @@ def _new_request(message, parsed, actor=casework.SYSTEM, acknowledge=True):
             "name": source.from_name or parsed.from_name or source.from_address,
             "email": parsed.from_address,
         },
-        acknowledge=acknowledge,
+        # An abuse report is never answered, even once an officer logs it: its sender is a
+        # mail provider's program, not the person who wrote what it carries.
+        acknowledge=parsed.kind != parsing.ABUSE_REPORT,
     )
     _correspond(message, parsed, case, Correspondence.Kind.REQUEST)
     for note in parsed.problems:
