@@ -1,7 +1,9 @@
 """The JSON API at /api/v1, exactly as other systems rely on it."""
 
 import json
+import os
 from datetime import UTC, date, datetime
+from email.message import EmailMessage
 
 import pytest
 
@@ -10,6 +12,8 @@ from foidesk.api import tokens
 from foidesk.casework import services
 from foidesk.casework.models import Request, ServiceArea
 from foidesk.demo import REFERENCE_CASE
+from foidesk.intake import services as intake
+from foidesk.intake.models import InboundMessage
 from foidesk.publication import similar_requests
 from tests.helpers import today_is
 
@@ -441,6 +445,50 @@ def test_an_email_handed_in_becomes_a_request(client, officer_token):
     assert body["outcome"] == "new_request"
     assert body["problem_id"] is None
     assert Request.objects.get(reference=body["reference"]).questions.count() == 2
+
+
+def _scanned_letter(size):
+    """An email carrying a scanned letter as a PDF of about ``size`` bytes."""
+    message = EmailMessage()
+    message["From"] = "Sam Requester <sam@example.com>"
+    message["To"] = "foi@barnet.gov.uk"
+    message["Subject"] = "My request, scanned"
+    message.set_content("My request is in the letter attached: how many bridges are there?")
+    scan = b"%PDF-1.4\n" + os.urandom(size)
+    message.add_attachment(scan, "application", "pdf", filename="letter.pdf")
+    return message.as_bytes()
+
+
+def test_an_email_with_a_scanned_letter_larger_than_a_form_is_kept_and_logged(
+    client, officer_token
+):
+    raw = _scanned_letter(3 * 1024 * 1024)
+    response = client.post(
+        "/api/v1/intake/email",
+        data=raw,
+        content_type="message/rfc822",
+        headers={"Authorization": f"Bearer {officer_token}"},
+    )
+    assert response.status_code == 202
+    assert response.json()["outcome"] == "new_request"
+    kept = InboundMessage.objects.get()
+    assert intake.raw_bytes(kept) == raw
+    case = Request.objects.get(reference=response.json()["reference"])
+    assert case.inbound.get() == kept
+    assert case.correspondence.get(kind="request").attachments.get().filename == "letter.pdf"
+
+
+def test_an_email_over_the_limit_is_413_saying_the_limit(client, officer_token):
+    response = client.post(
+        "/api/v1/intake/email",
+        data=_scanned_letter(51 * 1024 * 1024),
+        content_type="message/rfc822",
+        headers={"Authorization": f"Bearer {officer_token}"},
+    )
+    assert response.status_code == 413
+    said = "The email is larger than 50 MB, the most foidesk takes."
+    assert response.json() == {"detail": [{"loc": ["body"], "msg": said}]}
+    assert not InboundMessage.objects.exists()
 
 
 def test_an_email_that_needs_an_officer_answers_with_its_problem(client, officer_token, call):

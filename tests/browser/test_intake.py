@@ -66,3 +66,29 @@ def test_messages_to_check_pass_axe(page, live_server, authority, make_user, axe
     axe(page)
     page.goto(live_server.url + "/staff/intake/upload/")
     axe(page)
+
+
+def test_automatic_email_and_email_not_sent_pass_axe(page, live_server, authority, make_user, axe):
+    from foidesk.intake import outgoing
+
+    services.receive(email(subject="Automatic reply: away").as_bytes(), "smtp")
+    raw = (
+        "From: Sam <sam@" + "ä" * 64 + ".example.com>\r\nTo: foi@barnet.gov.uk\r\n"
+        "Subject: Bridges\r\nContent-Type: text/plain; charset=utf-8\r\n\r\nHow many bridges?\r\n"
+    ).encode()
+    case = services.receive(raw, "smtp").request
+    outgoing.deliver.call(case.correspondence.get(kind="acknowledgement").pk)
+    make_user("officer", Role.OFFICER)
+    sign_in(page, live_server.url, "officer")
+    page.get_by_role("link", name="Messages to check").click()
+    page.get_by_role("link", name="automatic email").click()
+    axe(page)
+    page.locator("table a").first.click()
+    axe(page)
+    page.get_by_role("link", name="Email not sent").click()
+    axe(page)
+    page.locator("table a", has_text="Acknowledgement").click()
+    page.get_by_label("The requester's email address").fill("not an address")
+    page.get_by_role("button", name="Send again").click()
+    assert "correct format" in page.locator(".govuk-error-summary").inner_text()
+    axe(page)

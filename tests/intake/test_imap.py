@@ -149,6 +149,16 @@ def test_each_message_is_filed_and_moved_to_the_processed_folder(server, existin
     assert services.raw_bytes(problem.message) == sent[2]
 
 
+def test_a_scanned_letter_larger_than_a_form_is_fetched_and_logged(server, authority):
+    message = email("Information request", "My request is in the letter attached.")
+    message.add_attachment(b"%PDF-1.4\n" + bytes(3 * 1024 * 1024), "application", "pdf")
+    server.put(message.as_bytes())
+    assert imap.poll(server.context) == 1
+    kept = InboundMessage.objects.get()
+    assert kept.outcome == "new_request"
+    assert services.raw_bytes(kept) == message.as_bytes()
+
+
 def test_an_empty_mailbox_gets_its_processed_folder_and_nothing_else(server, authority):
     assert imap.poll(server.context) == 0
     assert PROCESSED in server.mailbox.folders

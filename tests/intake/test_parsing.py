@@ -1031,3 +1031,35 @@ def test_mutated_messages_never_raise_when_read_with_compat32(data):
 @given(st.text(max_size=2000))
 def test_arbitrary_html_becomes_text(markup):
     assert isinstance(html_to_text(markup), str)
+
+
+def test_a_named_text_part_is_the_text_only_when_there_is_no_other():
+    alone = EmailMessage()
+    alone["From"] = "sam@example.com"
+    alone.set_content("How many bridges?", disposition="inline", filename="request.txt")
+    parsed = parse(alone.as_bytes())
+    assert parsed.text == "How many bridges?"
+    assert [attached.filename for attached in parsed.attachments] == ["request.txt"]
+
+    beside = EmailMessage()
+    beside["From"] = "sam@example.com"
+    beside.set_content("My request is below.")
+    beside.add_attachment("Some notes of mine.", filename="notes.txt")
+    parsed = parse(beside.as_bytes())
+    assert parsed.text == "My request is below."
+    assert [attached.filename for attached in parsed.attachments] == ["notes.txt"]
+
+
+def test_an_abuse_report_is_its_own_kind():
+    report = MIMEMultipart("report", report_type="feedback-report")
+    report["From"] = "abuse-reports@mail.example.net"
+    report.attach(MIMEText("A user of ours marked this message as spam."))
+    assert parse(report.as_bytes()).kind == parsing.ABUSE_REPORT
+
+
+@pytest.mark.parametrize(
+    ("text", "visible"),
+    [("\u200b\u200c\u200d\ufeff\u2060\u00ad \t\n\u3164\u2800", False), ("\u200bx", True)],
+)
+def test_visible_text_is_what_a_reader_could_see(text, visible):
+    assert parsing.has_visible_text(text) is visible

@@ -2,6 +2,11 @@
 
 from datetime import UTC, date, datetime
 from email.message import EmailMessage
+from email.mime.application import MIMEApplication
+from email.mime.message import MIMEMessage
+from email.mime.multipart import MIMEMultipart
+from email.mime.nonmultipart import MIMENonMultipart
+from email.mime.text import MIMEText
 
 import pytest
 from django.core.files.storage import default_storage
@@ -315,3 +320,99 @@ def test_no_clarification_or_fees_notice_is_emailed_without_its_words(authority,
     with pytest.raises(casework.NoteMissing):
         casework.take_action(case, make_user("officer", Role.OFFICER), action, notify=True)
     assert not case.correspondence.filter(direction="out").exclude(kind="acknowledgement").exists()
+
+
+def _abuse_report(about, *attached):
+    """A mail provider's abuse report (RFC 5965) about ``about``, as providers send them."""
+    report = MIMEMultipart("report", report_type="feedback-report")
+    report["From"] = "Abuse Desk <abuse-reports@mail.example.net>"
+    report["To"] = "foi@barnet.gov.uk"
+    report["Subject"] = "Abuse report: " + about["Subject"]
+    report["Message-ID"] = "<arf-1@mail.example.net>"
+    report.attach(MIMEText("A user of ours marked this message as spam."))
+    feedback = MIMENonMultipart("message", "feedback-report")
+    feedback.set_payload("Feedback-Type: abuse\r\nUser-Agent: ExampleFBL/1.0\r\nVersion: 1\r\n")
+    report.attach(feedback)
+    report.attach(MIMEMessage(about))
+    for part in attached:
+        report.attach(part)
+    return report.as_bytes()
+
+
+def _our_acknowledgement(case):
+    sent = case.correspondence.get(kind="acknowledgement")
+    ours = EmailMessage()
+    ours["From"] = sent.sender
+    ours["To"] = sent.recipient
+    ours["Subject"] = sent.subject
+    ours["Message-ID"] = sent.message_id
+    ours.set_content(sent.body)
+    return ours
+
+
+def test_an_abuse_report_is_noted_on_its_case_and_never_a_request_or_answered(authority):
+    case = services.receive(email().as_bytes(), "smtp").request
+    report = services.receive(_abuse_report(_our_acknowledgement(case)), "smtp")
+    assert report.outcome == "abuse_report"
+    assert report.request == case
+    assert report.sender == "abuse-reports@mail.example.net"
+    assert Request.objects.count() == 1
+    assert Correspondence.objects.filter(kind="acknowledgement").count() == 1
+    assert "abuse report" in case.timeline.last().description
+
+
+def test_an_abuse_report_an_officer_logs_is_not_acknowledged(authority, make_user):
+    about = email(subject="Potholes", text="How many potholes were filled in 2024?")
+    report = services.receive(_abuse_report(about), "smtp")
+    assert (report.outcome, report.request) == ("abuse_report", None)
+    case = services.log_automatic_as_request(report, make_user("officer", "officer"))
+    assert case.correspondence.filter(kind="request").exists()
+    assert not case.correspondence.filter(kind="acknowledgement").exists()
+
+
+def test_an_abuse_report_held_for_its_attachment_and_logged_is_not_acknowledged(
+    authority, make_user
+):
+    about = email(subject="Potholes", text="How many potholes were filled in 2024?")
+    harmful = MIMEApplication(EXE, "pdf", name="potholes.pdf")
+    held = services.receive(_abuse_report(about, harmful), "smtp")
+    assert held.outcome == "problem"
+    case = services.log_problem_as_request(held.problem, make_user("officer", "officer"))
+    assert not case.correspondence.filter(kind="acknowledgement").exists()
+
+
+def test_a_forward_of_an_empty_message_waits_for_an_officer_saying_so(authority):
+    forwarded = EmailMessage()
+    forwarded["From"] = "Sam Requester <sam.requester@example.com>"
+    forwarded["To"] = "enquiries@barnet.gov.uk"
+    forwarded["Subject"] = "FOI request"
+    forwarded.set_content("\u200b\n")
+    covering = email(text="Please see the request below.", subject="Fwd: FOI request")
+    covering.add_attachment(forwarded)
+    message = services.receive(covering.as_bytes(), "smtp")
+    assert message.outcome == "problem"
+    assert "the forwarded message has no text" in message.problem.reason
+    assert not Request.objects.exists()
+
+
+def test_a_forward_with_its_request_is_logged_from_the_forwarded_message(authority):
+    forwarded = email(subject="Potholes", text="How many potholes were filled in 2024?")
+    covering = email(text="Please see the request below.", subject="Fwd: Potholes")
+    covering.add_attachment(forwarded)
+    case = services.receive(covering.as_bytes(), "smtp").request
+    assert case.body == "How many potholes were filled in 2024?"
+
+
+def test_a_text_body_with_a_file_name_is_read_as_the_request(authority):
+    message = email()
+    message.set_content(
+        "How many potholes were filled in 2024?", disposition="inline", filename="request.txt"
+    )
+    case = services.receive(message.as_bytes(), "smtp").request
+    assert case.body == "How many potholes were filled in 2024?"
+
+
+def test_a_message_of_only_invisible_characters_has_no_text(authority):
+    message = services.receive(email(text="\u200b\u200d\ufeff\u2060 \u3164").as_bytes(), "smtp")
+    assert message.outcome == "problem"
+    assert message.problem.reason == "The message has no text."

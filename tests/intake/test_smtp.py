@@ -9,7 +9,7 @@ from django_tasks_db.models import DBTaskResult
 
 from foidesk.casework.models import Request
 from foidesk.demo import REFERENCE_CASE
-from foidesk.intake import outgoing, smtp
+from foidesk.intake import outgoing, parsing, smtp
 from foidesk.intake.models import Correspondence, InboundMessage
 from foidesk.law.dates import show
 from tests.mail import smtp_sink
@@ -76,6 +76,18 @@ def test_an_email_to_the_listener_becomes_a_case_and_is_acknowledged(listener, i
     send(listener, reply)
     assert Request.objects.count() == 1
     assert case.correspondence.filter(kind="reply").count() == 1
+
+
+def test_the_listener_takes_a_scanned_letter_up_to_the_limit_every_channel_shares(listener):
+    message = request_email(text="My request is in the letter attached.")
+    message.add_attachment(b"%PDF-1.4\n" + bytes(3 * 1024 * 1024), "application", "pdf")
+    with smtplib.SMTP(listener.hostname, listener.port) as client:
+        client.ehlo()
+        assert int(client.esmtp_features["size"]) == parsing.MAX_RECEIVED_BYTES
+        client.send_message(message)
+    kept = InboundMessage.objects.get()
+    assert kept.outcome == "new_request"
+    assert kept.size > 3 * 1024 * 1024
 
 
 def test_a_malformed_message_is_accepted_and_kept_for_an_officer(listener):
@@ -162,3 +174,77 @@ def test_an_automatic_message_is_never_answered(authority, inbox):
     )
     services.receive(message.as_bytes(), "smtp")
     assert inbox.messages == []
+
+
+def _request_from(address):
+    """A request whose From no email can be sent to: read from the raw 8-bit header, as a
+    mail program writes it, so nothing on the way in checks it."""
+    from foidesk.intake import services
+
+    raw = (
+        f"From: Sam Requester <{address}>\r\nTo: foi@barnet.gov.uk\r\n"
+        "Subject: Bridges\r\nMessage-ID: <bridges@example.com>\r\n"
+        "Content-Type: text/plain; charset=utf-8\r\n\r\nHow many bridges are there?\r\n"
+    ).encode()
+    return services.receive(raw, "smtp").request
+
+
+@pytest.mark.parametrize(
+    "address",
+    [
+        "sam@" + "ä" * 64 + ".example.com",  # a label longer than 63 once written as IDNA
+        "sam@b\u0080cher.example.com",  # a character no domain may hold
+    ],
+)
+def test_an_acknowledgement_that_cannot_be_made_fails_saying_why_and_is_not_retried(
+    authority, inbox, address
+):
+    case = _request_from(address)
+    queued = case.correspondence.get(kind="acknowledgement")
+    assert outgoing.deliver.call(queued.pk) == "failed"
+    queued.refresh_from_db()
+    assert "could not be made" in queued.error
+    assert "correct it" in queued.error
+    assert queued.attempts == 1
+    # Only the first attempt, queued when the request was logged: none planned after it.
+    assert DBTaskResult.objects.filter(task_path="foidesk.intake.outgoing.deliver").count() == 1
+    assert inbox.messages == []
+    assert "could not be sent by email" in case.timeline.last().description
+
+
+def test_an_officer_sees_email_not_sent_corrects_the_address_and_sends_again(
+    client, authority, inbox, make_user
+):
+    from foidesk.accounts.roles import Role
+
+    case = _request_from("sam@" + "ä" * 64 + ".example.com")
+    queued = case.correspondence.get(kind="acknowledgement")
+    outgoing.deliver.call(queued.pk)
+    client.force_login(make_user("officer", Role.OFFICER))
+
+    listed = client.get("/staff/intake/not-sent/").content.decode()
+    assert case.reference in listed
+    assert "could not be made" in listed
+    case_page = client.get(f"/staff/requests/{case.reference}/").content.decode()
+    assert f"/staff/intake/not-sent/{queued.pk}/" in case_page
+
+    refused = client.post(f"/staff/intake/not-sent/{queued.pk}/", {"email": "sam@bad..example"})
+    assert "Enter an email address in the correct format" in refused.content.decode()
+    sent_again = client.post(f"/staff/intake/not-sent/{queued.pk}/", {"email": "sam@example.com"})
+    assert sent_again.status_code == 302
+    case.requester.refresh_from_db()
+    assert case.requester.email == "sam@example.com"
+    assert any("email address corrected" in event.description for event in case.timeline.all())
+    assert all("sam@" not in event.description for event in case.timeline.all())
+
+    deliver_everything()
+    [acknowledgement] = inbox.to("sam@example.com")
+    assert case.reference in acknowledgement["Subject"]
+    assert "All email has been sent" in client.get("/staff/intake/not-sent/").content.decode()
+
+
+def test_only_officers_see_email_not_sent(client, authority, make_user):
+    from foidesk.accounts.roles import Role
+
+    client.force_login(make_user("contributor", Role.CONTRIBUTOR))
+    assert client.get("/staff/intake/not-sent/").status_code == 403

@@ -131,3 +131,39 @@ def test_only_officers_see_messages_to_check(client, authority, make_user, role,
     client.force_login(make_user("someone", role))
     assert client.get("/staff/intake/").status_code == expected
     assert client.get("/staff/intake/upload/").status_code == expected
+
+
+def test_a_request_of_only_invisible_characters_is_refused_saying_so(client, authority):
+    page = client.post(
+        "/request/", {**FORM, "request": "\u200b\u200c\u200d\ufeff\u2060 \u00ad"}
+    ).content.decode()
+    assert "There is a problem" in page
+    assert "Your request has no words we can read. Enter the information you want" in page
+    assert not Request.objects.exists()
+
+
+def test_officers_see_automatic_email_and_log_a_person_s_as_a_request(client, authority, make_user):
+    # A person's own mail program marked their request as bulk mail.
+    bulk = email(subject="Library opening hours", precedence="bulk")
+    kept = services.receive(bulk.as_bytes(), "smtp")
+    assert kept.outcome == "auto_reply"
+    client.force_login(make_user("officer", Role.OFFICER))
+    assert "/staff/intake/automatic/" in client.get("/staff/intake/").content.decode()
+
+    listed = client.get("/staff/intake/automatic/").content.decode()
+    assert "Library opening hours" in listed
+    assert "sam.requester@example.com" in listed
+    shown = client.get(f"/staff/intake/automatic/{kept.pk}/").content.decode()
+    assert "Log it as a new request" in shown
+
+    logged = client.post(f"/staff/intake/automatic/{kept.pk}/")
+    case = Request.objects.get()
+    assert logged["Location"] == f"/staff/requests/{case.reference}/"
+    assert case.correspondence.filter(kind="acknowledgement").exists()
+    assert "Library opening hours" not in client.get("/staff/intake/automatic/").content.decode()
+
+
+@pytest.mark.parametrize("path", ["/staff/intake/automatic/", "/staff/intake/not-sent/"])
+def test_only_officers_see_automatic_email_and_email_not_sent(client, authority, make_user, path):
+    client.force_login(make_user("approver", Role.APPROVER))
+    assert client.get(path).status_code == 403

@@ -318,6 +318,24 @@ def test_a_refused_address_is_shown_and_can_be_tried_again(approved, officer, in
     assert len(inbox.messages) == 1
 
 
+def test_a_response_sent_again_to_a_corrected_address_records_that_address(
+    approved, officer, inbox
+):
+    sending.send_by_email(approved, officer)
+    inbox.answer = "550 No such user here"
+    deliver_everything()
+
+    inbox.answer = "250 Message accepted"
+    failed = sending.not_delivered(approved).correspondence
+    outgoing.try_again(failed, officer, "sam.corrected@example.com")
+    sent = SentResponse.objects.get()
+    assert (sent.status, sent.recipient) == ("sending", "sam.corrected@example.com")
+    deliver_everything()
+    sent.refresh_from_db()
+    assert (sent.status, state_of(approved)) == ("sent", "responded")
+    assert [m["To"] for m in inbox.messages] == ["sam.corrected@example.com"]
+
+
 def test_a_busy_server_is_tried_again_and_the_case_waits(approved, officer, inbox):
     sending.send_by_email(approved, officer)
     inbox.answer = "451 Try again later"

@@ -20,6 +20,7 @@ def navigation(request):
         items.append({"href": reverse("casework:home"), "text": "Casework"})
     if user.has_perm(permissions.HANDLE_REQUEST):
         items.append({"href": reverse("intake:problems"), "text": "Messages to check"})
+        items.append({"href": reverse("intake:not-sent"), "text": "Email not sent"})
     if user.has_perm(permissions.USE_ADMIN_SITE):
         items.append({"href": reverse("admin:index"), "text": "Administration"})
     return _marked(request, items)

@@ -1,6 +1,7 @@
 from django import forms
 
 from foidesk.config.forms import require_reply_address
+from foidesk.intake import parsing
 
 MAX_REQUEST_CHARS = 20_000
 
@@ -29,6 +30,15 @@ class PublicRequestForm(forms.Form):
     # Left empty by people; filled by programs that fill every box they find.
     website = forms.CharField(required=False)
 
+    def clean_request(self):
+        text = self.cleaned_data["request"]
+        # Zero-width spaces and the like pass "required", but there is nothing to read.
+        if not parsing.has_visible_text(text):
+            raise forms.ValidationError(
+                "Your request has no words we can read. Enter the information you want"
+            )
+        return text
+
     def clean(self):
         cleaned = super().clean()
         require_reply_address(
@@ -45,3 +55,15 @@ class PublicRequestForm(forms.Form):
 
 class EmailFileForm(forms.Form):
     message = forms.FileField(error_messages={"required": "Choose an email file (.eml) to upload"})
+
+
+class SendAgainForm(forms.Form):
+    """The address to send an email foidesk gave up on to: the requester's, corrected."""
+
+    email = forms.EmailField(
+        max_length=254,
+        error_messages={
+            "required": "Enter the requester's email address",
+            "invalid": "Enter an email address in the correct format, like name@example.com",
+        },
+    )

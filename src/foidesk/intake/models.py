@@ -26,6 +26,7 @@ class InboundMessage(models.Model):
         REPLY = "reply", "Added to a request"
         AUTO_REPLY = "auto_reply", "Automatic reply"
         BOUNCE = "bounce", "Bounced message"
+        ABUSE_REPORT = "abuse_report", "Abuse report"
         PROBLEM = "problem", "Waiting for an officer"
 
     received_at = models.DateTimeField(auto_now_add=True, db_index=True)
@@ -36,9 +37,14 @@ class InboundMessage(models.Model):
     envelope_from = models.CharField(max_length=500, blank=True)
     envelope_to = models.TextField(blank=True)
     outcome = models.CharField(max_length=20, choices=Outcome.choices, default=Outcome.RECEIVED)
+    # Read once for the list of automatic email, so that the list need not read every one.
+    subject = models.CharField(max_length=500, blank=True)
+    sender = models.CharField(max_length=500, blank=True)
     request = models.ForeignKey(
         Request, null=True, blank=True, on_delete=models.SET_NULL, related_name="inbound"
     )
+
+    AUTOMATIC = (Outcome.AUTO_REPLY, Outcome.BOUNCE, Outcome.ABUSE_REPORT)
 
     class Meta:
         ordering = ["-received_at"]

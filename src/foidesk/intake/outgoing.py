@@ -2,13 +2,14 @@
 
 Each message is Correspondence with its own Message-ID, so a reply finds its case. A
 failure the mail server calls temporary (4xx, a dropped connection) is tried again with
-growing pauses; a permanent one (5xx, a refused address) is shown on the case for an
-officer to act on, for instance by sending the letter by post.
+growing pauses; a permanent one (5xx, a refused address, an email that cannot even be
+made) is shown on the case and in the list of email not sent, for an officer to act on: by
+correcting the address and sending again, or by sending the letter by post.
 
-Other apps learn the outcome from two signals, sent with ``correspondence``: ``delivered``
-once the mail server has accepted a message, and ``not_delivered`` once foidesk has given
-up on it. (The response's own record is in the responses app, which this one must not
-import.)
+Other apps learn the outcome from signals, sent with ``correspondence``: ``delivered``
+once the mail server has accepted a message, ``not_delivered`` once foidesk has given up on
+it, and ``queued_again`` when an officer sends it again (perhaps to a corrected address).
+(The response's own record is in the responses app, which this one must not import.)
 """
 
 import logging
@@ -42,6 +43,7 @@ RETRY_AFTER = [
 
 delivered = Signal()
 not_delivered = Signal()
+queued_again = Signal()
 
 
 class OutgoingError(Exception):
@@ -122,8 +124,25 @@ def deliver(correspondence_id):
             _retry(sent, f"The mail server said: {answered.smtp_code} {answered.smtp_error!r}")
         else:
             _failed(sent, f"The mail server said: {answered.smtp_code} {answered.smtp_error!r}")
-    except (OSError, smtplib.SMTPException) as lost:
+    except smtplib.SMTPServerDisconnected as lost:
         _retry(sent, f"The mail server could not be reached: {lost}")
+    except smtplib.SMTPException as unsupported:
+        # Say, an address the server cannot take (SMTPUTF8) or a sign-in it does not offer:
+        # the same again would fail the same way.
+        _failed(sent, f"The mail server could not take this email: {unsupported}")
+    except OSError as lost:
+        _retry(sent, f"The mail server could not be reached: {lost}")
+    except Exception as unmade:
+        # The email could not be made at all, most often because the address cannot be
+        # written as one (a domain that is not a domain): trying again cannot help, an
+        # officer correcting the address can. Only its kind is logged: its words may
+        # quote the address.
+        logger.warning("Correspondence %s could not be made: %s", sent.pk, type(unmade).__name__)
+        _failed(
+            sent,
+            f"The email could not be made, so no mail server was tried ({unmade}). "
+            "Check the requester's email address, correct it if it is wrong, and send again.",
+        )
     else:
         # Saved before anyone is told: the message has gone, whatever they do with it.
         sent.status = Correspondence.Status.SENT
@@ -142,18 +161,43 @@ def _tell(signal, sent):
             )
 
 
-def try_again(sent, actor):
-    """An officer asks for a message foidesk gave up on to be tried once more."""
+def try_again(sent, actor, address=None):
+    """An officer asks for a message foidesk gave up on to be tried once more, to
+    ``address`` when they have corrected the requester's."""
     if sent.status != Correspondence.Status.FAILED:
         raise OutgoingError("Only a message that could not be sent can be tried again.")
     with transaction.atomic():
+        if address and address != sent.recipient:
+            _correct_address(sent, actor, address)
         sent.status = Correspondence.Status.QUEUED
         sent.attempts = 0
-        sent.save(update_fields=["status", "attempts"])
+        sent.save(update_fields=["status", "attempts", "recipient"])
         casework.record(
             sent.request, actor, "email", f"{sent.get_kind_display()} queued to try again"
         )
+        _tell(queued_again, sent)
         transaction.on_commit(lambda: deliver.enqueue(sent.pk))
+
+
+def _correct_address(sent, actor, address):
+    """The requester's address was wrong: corrected for this message and all that follow."""
+    requester = sent.request.requester
+    requester.email = address
+    requester.save(update_fields=["email"])
+    sent.recipient = address
+    # The timeline names no address: contributors read it.
+    casework.record(sent.request, actor, "email", "The requester's email address corrected")
+
+
+def failed():
+    """Every message foidesk gave up on and nobody has sent again, newest first."""
+    return (
+        Correspondence.objects.filter(
+            direction=Correspondence.Direction.OUT, status=Correspondence.Status.FAILED
+        )
+        .select_related("request")
+        .order_by("-at")
+    )
 
 
 def _email(sent):

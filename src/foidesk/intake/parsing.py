@@ -17,6 +17,7 @@ import io
 import itertools
 import re
 import string
+import unicodedata
 import zipfile
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -27,6 +28,9 @@ from html.parser import HTMLParser
 
 MB = 1024 * 1024
 MAX_MESSAGE_BYTES = 25 * MB
+# The largest message foidesk takes in by any channel (SMTP, the API, a mailbox): twice
+# what it reads, so that a message too large to read is still stored for an officer.
+MAX_RECEIVED_BYTES = 2 * MAX_MESSAGE_BYTES
 MAX_ATTACHMENT_BYTES = 10 * MB
 # Forwarded messages inside forwarded messages: a person never nests more than a few; a
 # hostile message nests thousands to exhaust the stack.
@@ -39,6 +43,10 @@ TOO_MANY_PROBLEMS = "There are more problems with the message than are listed he
 REQUEST = "request"
 AUTO_REPLY = "auto_reply"
 BOUNCE = "bounce"
+# A mail provider passing on its user's complaint about mail they received (RFC 5965).
+ABUSE_REPORT = "abuse_report"
+# Written by a program, not a person: never a request by itself, never answered.
+AUTOMATIC = {AUTO_REPLY, BOUNCE, ABUSE_REPORT}
 
 
 @dataclass
@@ -66,7 +74,7 @@ class ParsedMessage:
     text: str = ""
     attachments: list[Attachment] = field(default_factory=list)
     forwarded: list[ParsedMessage] = field(default_factory=list)
-    kind: str = REQUEST  # REQUEST, AUTO_REPLY or BOUNCE
+    kind: str = REQUEST  # REQUEST, AUTO_REPLY, BOUNCE or ABUSE_REPORT
     problems: list[str] = field(default_factory=list)  # sentences for an officer
     charset_fallbacks: list[str] = field(default_factory=list)  # for diagnostics
     diagnostics: list[str] = field(default_factory=list)  # parser defects, for developers
@@ -248,7 +256,10 @@ def _from_message(message, limits, forward_depth):
 
     body = _Body(limits, forward_depth)
     _walk(message, body, level=0)
-    result.text = "\n\n".join(text for text in body.texts if text.strip())
+    # Some mail programs give the body a file name (Apple Mail's inline text, a pasted
+    # note); with no other text, it is what the sender wrote.
+    texts = body.texts if any(text.strip() for text in body.texts) else body.named_texts
+    result.text = "\n\n".join(text for text in texts if text.strip())
     result.attachments = body.attachments
     result.forwarded = body.forwarded
     result.charset_fallbacks.extend(body.fallbacks)
@@ -428,6 +439,7 @@ class _Body:
         self.limits = limits
         self.forward_depth = forward_depth
         self.texts = []
+        self.named_texts = []  # text/plain parts with a file name, kept as attachments
         self.plain = False  # some text came from text/plain (preferred over HTML)
         self.attachments = []
         self.forwarded = []
@@ -438,6 +450,7 @@ class _Body:
         self.diagnostics = []
         self.delivery_status = False
         self.read_receipt = False
+        self.feedback_report = False
 
     def problem(self, sentence):
         if sentence in self._seen:
@@ -457,6 +470,7 @@ class _Body:
             self.texts.extend(other.texts)
             self.plain = self.plain or other.plain
         self.attachments.extend(other.attachments)
+        self.named_texts.extend(other.named_texts)
         self.forwarded.extend(other.forwarded)
         for sentence in other.problems:
             self.problem(sentence)
@@ -464,6 +478,7 @@ class _Body:
         self.diagnostics.extend(other.diagnostics)
         self.delivery_status = self.delivery_status or other.delivery_status
         self.read_receipt = self.read_receipt or other.read_receipt
+        self.feedback_report = self.feedback_report or other.feedback_report
 
     def note_defects(self, part):
         for defect in getattr(part, "defects", None) or ():
@@ -503,6 +518,9 @@ def _walk_part(part, body, level):
     if content_type in READ_RECEIPT:
         body.read_receipt = True
         return
+    if content_type == "message/feedback-report":
+        body.feedback_report = True
+        return
     if content_type in RETURNED_HEADERS:
         return
     children = _children(part)
@@ -530,6 +548,9 @@ def _walk_part(part, body, level):
             body.plain = True
         return
     _add_attachment(part, content_type, body)
+    attached = body.attachments[-1]
+    if content_type == "text/plain" and not (attached.dangerous or attached.too_large):
+        body.named_texts.append(_clean_body(_part_text(part, content_type, body)))
 
 
 def _walk_alternatives(children, body, level):
@@ -835,6 +856,22 @@ def _clean_line(text):
     text = _repair(str(text))
     text = CONTROL.sub("", text.replace("\r", " ").replace("\n", " ").replace("\x0c", " "))
     return " ".join(text.split())
+
+
+# Characters that take no space on a page: zero-width spaces and joiners, the byte-order
+# mark, soft hyphens, and the blank "letters" some scripts have.
+INVISIBLE = {"Cc", "Cf", "Zs", "Zl", "Zp"}
+BLANK_LETTERS = {"\u115f", "\u1160", "\u2800", "\u3164", "\uffa0"}
+
+
+def has_visible_text(text: str) -> bool:
+    """Whether ``text`` has anything a reader could see."""
+    return any(
+        not char.isspace()
+        and unicodedata.category(char) not in INVISIBLE
+        and char not in BLANK_LETTERS
+        for char in text
+    )
 
 
 def _clean_body(text):
@@ -1279,10 +1316,13 @@ DAEMONS = {"mailer-daemon", "postmaster"}
 
 
 def _kind(message, result, body):
-    """BOUNCE, AUTO_REPLY or REQUEST: only a request should start a statutory clock."""
+    """ABUSE_REPORT, BOUNCE, AUTO_REPLY or REQUEST: only a request should start a
+    statutory clock."""
     report = (
         _param(message, "report-type") if _content_type(message) == "multipart/report" else None
     )
+    if report == "feedback-report" or body.feedback_report:
+        return ABUSE_REPORT
     # A bounce often also says Auto-Submitted, so it is looked for first.
     if report == "delivery-status" or body.delivery_status or _from_daemon(message, result):
         return BOUNCE

@@ -78,7 +78,7 @@ def _read(message, parsed):
             transaction.on_commit(lambda: tell_sender.enqueue(message.pk))
         return
     case = _thread(parsed)
-    if parsed.kind in {parsing.AUTO_REPLY, parsing.BOUNCE}:
+    if parsed.kind in parsing.AUTOMATIC:
         _automatic(message, parsed, case)
     elif case is not None:
         _reply(message, parsed, case)
@@ -104,7 +104,17 @@ def _blocking_problems(parsed):
     problems += [problem for problem in parsed.problems if _is_blocking(problem)]
     if not parsed.from_address and parsed.kind == parsing.REQUEST:
         problems.append("There is no address to reply to.")
-    elif parsed.kind == parsing.REQUEST and not parsed.text.strip() and not parsed.forwarded:
+    elif parsed.kind == parsing.REQUEST and _forwards_nothing(parsed):
+        problems.append(
+            "The message forwards another, but the forwarded message has no text, so there "
+            "is no request to log. Check its attachments, or ask whoever forwarded it to "
+            "send the request again."
+        )
+    elif (
+        parsed.kind == parsing.REQUEST
+        and not parsed.forwarded
+        and not parsing.has_visible_text(parsed.text)
+    ):
         problems.append("The message has no text.")
     return list(dict.fromkeys(problems))
 
@@ -116,6 +126,9 @@ def _is_blocking(problem):
 def _thread(parsed):
     """The case a message belongs to: a reply to our own mail, or one quoting a reference."""
     ids = parsing.message_ids_in(parsed)
+    if parsed.kind in {parsing.BOUNCE, parsing.ABUSE_REPORT}:
+        # What a bounce or an abuse report carries is our own email, Message-ID and all.
+        ids += [parsing.normalise_message_id(inner.message_id) for inner in parsed.forwarded]
     if ids:
         ours = (
             Correspondence.objects.filter(
@@ -175,20 +188,35 @@ def _problem(message, reason):
 
 
 def _automatic(message, parsed, case):
-    """An out-of-office or a bounce: kept, and noted on its case, never a new request."""
-    outcome = (
-        InboundMessage.Outcome.BOUNCE
-        if parsed.kind == parsing.BOUNCE
-        else InboundMessage.Outcome.AUTO_REPLY
+    """An out-of-office, a bounce or an abuse report: kept, listed for officers under
+    automatic email, and noted on its case; never a new request, never answered."""
+    InboundMessage.objects.filter(pk=message.pk).update(
+        outcome=InboundMessage.Outcome(parsed.kind),
+        request=case,
+        subject=parsed.subject[:500],
+        sender=(parsed.from_address or parsed.from_name)[:500],
     )
-    InboundMessage.objects.filter(pk=message.pk).update(outcome=outcome, request=case)
-    if case is not None and parsed.kind == parsing.BOUNCE:
-        casework.record(
-            case,
-            casework.SYSTEM,
-            "email",
-            "An email to the requester bounced: check their address, or send by post",
-        )
+    if case is not None and parsed.kind in AUTOMATIC_NOTES:
+        casework.record(case, casework.SYSTEM, "email", AUTOMATIC_NOTES[parsed.kind])
+
+
+AUTOMATIC_NOTES = {
+    parsing.BOUNCE: "An email to the requester bounced: check their address, or send by post",
+    parsing.ABUSE_REPORT: (
+        "The requester's mail provider passed on a complaint that an email about this request "
+        "was unwanted (an abuse report). Nothing was sent in answer"
+    ),
+}
+
+
+def log_automatic_as_request(message, actor):
+    """An officer has read a message taken for automatic email (a person's, sent as bulk
+    mail, say) and wants it logged as a request."""
+    parsed = parsing.parse(raw_bytes(message))
+    with transaction.atomic():
+        _new_request(message, parsed, actor=actor)
+    message.refresh_from_db()
+    return message.request
 
 
 def _reply(message, parsed, case):
@@ -220,7 +248,9 @@ def _new_request(message, parsed, actor=casework.SYSTEM):
             "name": source.from_name or parsed.from_name or source.from_address,
             "email": parsed.from_address,
         },
-        acknowledge=True,
+        # An abuse report is never answered, even once an officer logs it: its sender is a
+        # mail provider's program, not the person who wrote what it carries.
+        acknowledge=parsed.kind != parsing.ABUSE_REPORT,
     )
     _correspond(message, parsed, case, Correspondence.Kind.REQUEST)
     for note in parsed.problems:
@@ -232,11 +262,26 @@ def _new_request(message, parsed, actor=casework.SYSTEM):
 
 def _request_source(parsed):
     """A request forwarded by a colleague is the forwarded message, not the covering note."""
-    if parsed.forwarded and len(parsed.text.strip()) < 500:
-        inner = parsed.forwarded[0]
-        if inner.text.strip():
-            return inner
+    if parsed.forwarded and _covering_note(parsed):
+        for inner in parsed.forwarded:
+            if parsing.has_visible_text(inner.text):
+                return inner
     return parsed
+
+
+def _covering_note(parsed):
+    """Whether the text beside a forwarded message is only a note about it: a colleague's
+    note is short, a request of one's own rarely is."""
+    return len(parsed.text.strip()) < 500
+
+
+def _forwards_nothing(parsed):
+    """A forward of an empty message: the covering note ("see below") is no request."""
+    return (
+        bool(parsed.forwarded)
+        and _covering_note(parsed)
+        and not any(parsing.has_visible_text(inner.text) for inner in parsed.forwarded)
+    )
 
 
 def _subject(subject):

@@ -16,10 +16,6 @@ from foidesk.intake.models import InboundMessage
 
 logger = logging.getLogger(__name__)
 
-# Larger messages are refused by the server itself (552); those up to it are stored, and
-# any over the reading limit wait as intake problems rather than being turned away unseen.
-DATA_SIZE_LIMIT = 2 * parsing.MAX_MESSAGE_BYTES
-
 
 class Handler:
     async def handle_DATA(self, server, session, envelope):
@@ -47,4 +43,8 @@ def _receive(raw, mail_from, rcpt_tos):
 
 def listener(host, port):
     """An SMTP server for foidesk on ``host``:``port``, not yet started."""
-    return Controller(Handler(), hostname=host, port=port, data_size_limit=DATA_SIZE_LIMIT)
+    # Larger messages are refused by the server itself (552); those up to it are stored, and
+    # any over the reading limit wait as intake problems rather than being turned away unseen.
+    return Controller(
+        Handler(), hostname=host, port=port, data_size_limit=parsing.MAX_RECEIVED_BYTES
+    )

@@ -1,4 +1,5 @@
-"""The public request form, and the officers' intake pages: problem messages and .eml files."""
+"""The public request form, and the officers' intake pages: problem messages, automatic
+email, .eml files, and email that could not be sent."""
 
 import hashlib
 import logging
@@ -10,7 +11,7 @@ from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 
 from foidesk.accounts import permissions
-from foidesk.intake import forms, services
+from foidesk.intake import forms, outgoing, services
 from foidesk.intake.models import InboundMessage, IntakeProblem
 from foidesk.law.dates import show
 from foidesk.publication import similar_requests
@@ -101,6 +102,37 @@ def problem(request, pk):
     return render(request, "intake/problem.html", {"problem": found})
 
 
+# Automatic email comes in floods (a holiday's out-of-office replies); the newest are the
+# ones an officer is looking for.
+AUTOMATIC_SHOWN = 200
+
+
+@permissions.require(permissions.HANDLE_REQUEST)
+def automatic(request):
+    kept = InboundMessage.objects.filter(outcome__in=InboundMessage.AUTOMATIC)
+    return render(
+        request,
+        "intake/automatic.html",
+        {
+            "kept": kept.select_related("request")[:AUTOMATIC_SHOWN],
+            "count": kept.count(),
+            "shown": AUTOMATIC_SHOWN,
+        },
+    )
+
+
+@permissions.require(permissions.HANDLE_REQUEST)
+def automatic_message(request, pk):
+    message = get_object_or_404(
+        InboundMessage.objects.filter(outcome__in=InboundMessage.AUTOMATIC), pk=pk
+    )
+    if request.method == "POST":
+        case = services.log_automatic_as_request(message, request.user)
+        messages.success(request, f"Logged as request {case.reference}.")
+        return redirect("casework:request", reference=case.reference)
+    return render(request, "intake/automatic_message.html", {"message": message})
+
+
 @permissions.require(permissions.HANDLE_REQUEST)
 def raw_message(request, pk):
     message = get_object_or_404(InboundMessage, pk=pk)
@@ -126,3 +158,27 @@ def upload_email(request):
         messages.success(request, message.get_outcome_display())
         return redirect("intake:problems")
     return render(request, "intake/upload.html", {"form": form})
+
+
+@permissions.require(permissions.HANDLE_REQUEST)
+def not_sent(request):
+    return render(request, "intake/not_sent.html", {"failed": outgoing.failed()})
+
+
+@permissions.require(permissions.HANDLE_REQUEST)
+def send_again(request, pk):
+    sent = get_object_or_404(
+        outgoing.failed().select_related("request__requester"),
+        pk=pk,
+        request__requester__isnull=False,
+    )
+    form = forms.SendAgainForm(
+        request.POST if request.method == "POST" else None, initial={"email": sent.recipient}
+    )
+    if request.method == "POST" and form.is_valid():
+        outgoing.try_again(sent, request.user, form.cleaned_data["email"])
+        messages.success(
+            request, f"{sent.get_kind_display()} for {sent.request.reference} will be sent again."
+        )
+        return redirect("intake:not-sent")
+    return render(request, "intake/send_again.html", {"sent": sent, "form": form})

@@ -154,10 +154,8 @@ def try_again(case, actor):
     )
     if sent is None or case.state != workflow.State.SENDING:
         raise ResponseError("There is no email of this response waiting to be tried again.")
-    with transaction.atomic():
-        outgoing.try_again(sent.correspondence, actor)
-        sent.status = Status.SENDING
-        sent.save(update_fields=["status"])
+    outgoing.try_again(sent.correspondence, actor)
+    sent.refresh_from_db()
     return sent
 
 
@@ -172,6 +170,14 @@ def _delivered(sender, correspondence, **kwargs):
         sent.save(update_fields=["status", "sent_at"])
         casework.take_action(sent.request, casework.SYSTEM, "delivered")
         _responded(sent.request, sent, casework.SYSTEM)
+
+
+@receiver(outgoing.queued_again)
+def _queued_again(sender, correspondence, **kwargs):
+    # From the response page or the list of email not sent, perhaps to a corrected address.
+    SentResponse.objects.filter(correspondence=correspondence).update(
+        status=Status.SENDING, recipient=correspondence.recipient
+    )
 
 
 @receiver(outgoing.not_delivered)
