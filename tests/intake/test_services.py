@@ -10,8 +10,10 @@ from email.mime.text import MIMEText
 
 import pytest
 from django.core.files.storage import default_storage
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
-from foidesk.casework.models import Request
+from foidesk.casework.models import Authority, Request
 from foidesk.demo import REFERENCE_CASE
 from foidesk.intake import services
 from foidesk.intake.models import Correspondence, InboundMessage, IntakeProblem
@@ -59,6 +61,26 @@ def test_the_requester_is_acknowledged_with_the_reference_and_due_date(authority
     assert case.reference in acknowledgement.body
     assert f"We will respond by {show(case.due_on)}" in acknowledgement.body
     assert acknowledgement.message_id.startswith("<")
+
+
+def test_a_message_reads_the_authority_once(authority):
+    """It was read four times for each new request, and more for a reply: a fifth of the
+    work of reading a message (benchmarks/README.md, email in)."""
+    with CaptureQueriesContext(connection) as queries:
+        case = services.receive(email().as_bytes(), "smtp").request
+        services.receive(
+            email(
+                f"Thank you. Our ref: {case.reference}",
+                subject=f"Re: {case.reference}",
+                message_id="<reply-1@example.com>",
+            ).as_bytes(),
+            "smtp",
+        )
+    table = Authority._meta.db_table
+    reads = [
+        q for q in queries.captured_queries if q["sql"].startswith("SELECT") and table in q["sql"]
+    ]
+    assert len(reads) == 2
 
 
 def test_the_raw_bytes_are_kept_exactly(authority):

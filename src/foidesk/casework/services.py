@@ -4,6 +4,7 @@ Every change writes a timeline event with its actor. The deadline is worked out 
 foidesk.law from the clock events and kept in ``Request.due_on`` for lists.
 """
 
+import contextvars
 from contextlib import contextmanager
 
 from django.core.exceptions import PermissionDenied
@@ -36,12 +37,31 @@ class CaseworkError(Exception):
     """A change that cannot be made as asked; the message says why and what to do."""
 
 
+# The authority as read once for the work in hand (see ``authority_read_once``).
+_authority_in_hand = contextvars.ContextVar("authority_in_hand", default=None)
+
+
 def current_authority():
     """The authority this installation serves, or an unsaved placeholder until one is set."""
+    in_hand = _authority_in_hand.get()
+    if in_hand is not None:
+        return in_hand
     authority = Authority.objects.filter(id=Authority.SINGLETON_ID).first()
     if authority is None:
         return Authority(name=UNCONFIGURED_AUTHORITY_NAME)
     return authority
+
+
+@contextmanager
+def authority_read_once():
+    """Within it, ``current_authority()`` is read from the database once: for one piece of
+    work that never changes the authority, such as reading a received message (where it
+    was read several times for each, a fifth of the work)."""
+    token = _authority_in_hand.set(current_authority())
+    try:
+        yield
+    finally:
+        _authority_in_hand.reset(token)
 
 
 def deadline_settings():

@@ -60,7 +60,7 @@ def receive(raw, channel, envelope_from="", envelope_to=()):
     """Store, then read, one message; the InboundMessage says what became of it."""
     message = store(raw, channel, envelope_from, envelope_to)
     try:
-        with transaction.atomic():
+        with transaction.atomic(), casework.authority_read_once():
             _read(message, parsing.parse(raw))
     except Exception:
         # Logged by number only: the message may carry a requester's personal data.
