@@ -198,7 +198,8 @@ def _similar(case, user):
 
 
 def _working_days_left(case):
-    if case.due_on is None:
+    # Shown for open requests only; counting a closed one's (years back) costs day by day.
+    if case.due_on is None or not case.is_open:
         return None
     return services.calendar_of(case.regime).working_days_between(timezone.localdate(), case.due_on)
 
