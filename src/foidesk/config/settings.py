@@ -186,8 +186,12 @@ LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "formatters": {"plain": {"format": "{asctime} {levelname} {name}: {message}", "style": "{"}},
+    "filters": {"refusal": {"()": "foidesk.config.log_filters.RefusalWithoutTraceback"}},
     "handlers": {"stderr": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["stderr"], "level": env.get("LOG_LEVEL", "INFO")},
-    # The SMTP listener's library logs every sender's address at INFO: personal data.
-    "loggers": {"mail.log": {"level": "WARNING"}},
+    "loggers": {
+        # The SMTP listener's library logs every sender's address at INFO: personal data.
+        "mail.log": {"level": "WARNING"},
+        "django.request": {"filters": ["refusal"]},
+    },
 }
