@@ -66,6 +66,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "foidesk.accounts.middleware.private_pages_not_cached",
+    "foidesk.api.middleware.api_errors_as_problems",
 ]
 
 ROOT_URLCONF = "foidesk.config.urls"
