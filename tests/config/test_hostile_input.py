@@ -279,3 +279,29 @@ def test_json_of_the_wrong_kind_is_no_500_and_any_refusal_has_the_documented_sha
             assert response.status_code < 500, (path, body, response.content)
             if response.status_code >= 400:
                 assert_documented_shape(response)
+
+
+@pytest.mark.parametrize(
+    "address",
+    ["/disclosure-log/5973764%00/", "/disclosure-log/?q=Mosaic%00", "/staff/?reference=%00"],
+)
+def test_a_nul_in_an_address_is_a_bad_request_page(client, officer, address):
+    client.force_login(officer)
+    response = client.get(address)
+    assert response.status_code == 400
+    assert "The address or form could not be understood" in response.content.decode()
+
+
+def test_a_nul_in_an_api_address_is_a_400_in_the_documented_shape(client, officer):
+    headers = {"Authorization": f"Bearer {tokens.create('officer')}"}
+    response = client.get("/api/v1/requests/5973764%00", headers=headers)
+    assert response.status_code == 400
+    assert response.json() == {
+        "detail": [
+            {
+                "loc": ["path"],
+                "msg": "The address could not be read: check it, and that it holds no NUL "
+                "character",
+            }
+        ]
+    }

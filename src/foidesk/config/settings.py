@@ -67,6 +67,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "foidesk.accounts.middleware.private_pages_not_cached",
     "foidesk.api.middleware.api_errors_as_problems",
+    "foidesk.config.middleware.refuse_nul_characters",
 ]
 
 ROOT_URLCONF = "foidesk.config.urls"
