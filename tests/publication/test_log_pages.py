@@ -68,6 +68,19 @@ def test_a_mistyped_date_is_explained_not_a_failure(client, barnet):
     assert "<mark>Mosaic</mark>" in page
 
 
+@pytest.mark.parametrize("day", ["99999999999999999999", "١٧", "-17"])
+def test_a_date_that_cannot_be_is_explained_and_the_words_still_searched(client, barnet, day):
+    query = {"q": "Mosaic", "published_to-day": day}
+    page = text(
+        client.get(
+            "/disclosure-log/", query | {"published_to-month": "1", "published_to-year": "2030"}
+        )
+    )
+    assert "The latest date published must be a real date" in page
+    assert 'href="#id_published_to-day"' in page
+    assert "<mark>Mosaic</mark>" in page
+
+
 @pytest.mark.parametrize("number", ["0", "-3", "abc", "99999"])
 def test_any_page_number_gives_a_page(client, barnet, number):
     assert client.get("/disclosure-log/", {"page": number}).status_code == 200
