@@ -665,3 +665,60 @@ def test_recording_a_response_sent_by_post_through_the_api(call, officer_token, 
         {"method": "post", "date": "2020-02-14"},
     )
     assert again.status_code == 400
+
+
+@pytest.mark.parametrize("page", ["9223372036854775807", "99999999999999999999"])
+def test_a_page_far_past_the_last_is_empty(call, officer_token, page):
+    response = call("get", f"/requests?page={page}", officer_token)
+    assert response.status_code == 200
+    assert response.json()["items"] == []
+    assert response.json()["pages"] == 1
+
+
+def test_a_body_that_is_not_json_is_422_saying_so(call, officer_token):
+    response = call("post", "/requests", officer_token, raw='{"regime": ')
+    assert response.status_code == 422
+    assert response.json() == {
+        "detail": [
+            {
+                "loc": ["body"],
+                "msg": "The body is not JSON: send a JSON object, "
+                "with Content-Type: application/json",
+            }
+        ]
+    }
+
+
+def test_a_method_a_call_does_not_take_is_405_saying_which_it_does(call, officer_token):
+    response = call("delete", "/disclosure", officer_token)
+    assert response.status_code == 405
+    assert response["Allow"] == "GET"
+    assert response.json() == {
+        "detail": [{"loc": ["method"], "msg": "DELETE is not taken here: use GET"}]
+    }
+
+
+def test_an_address_with_no_call_is_404_pointing_to_the_docs(call, officer_token):
+    response = call("get", "/requestz", officer_token)
+    assert response.status_code == 404
+    assert response.json() == {
+        "detail": [
+            {
+                "loc": ["path"],
+                "msg": "There is nothing at this address: the calls are listed at /api/v1/docs",
+            }
+        ]
+    }
+
+
+def test_every_call_documents_its_errors_in_the_one_shape(client):
+    document = client.get("/api/v1/openapi.json").json()
+    problems = {"$ref": "#/components/schemas/Problems"}
+    for path, methods in document["paths"].items():
+        for method, operation in methods.items():
+            needs_token = bool(operation.get("security"))
+            wanted = {"400", "401", "403", "404", "422"} if needs_token else {"400", "422"}
+            assert wanted <= set(operation["responses"]), (method, path)
+            for status in wanted:
+                schema = operation["responses"][status]["content"]["application/json"]["schema"]
+                assert schema == problems, (method, path, status)

@@ -50,6 +50,10 @@ def test_the_reference_letter_date_gives_14_february_2020(client, authority):
         ({"year": "20"}, "Year must include 4 numbers", "id_received-year"),
         ({"day": "31", "month": "2"}, "must be a real date", "id_received-day"),
         ({"day": "x"}, "must be a real date", "id_received-day"),
+        ({"day": "99999999999999999999"}, "must be a real date", "id_received-day"),
+        ({"month": "9223372036854775807"}, "must be a real date", "id_received-day"),
+        ({"year": "٢٠٢٠"}, "must be a real date", "id_received-year"),
+        ({"month": "-1"}, "must be a real date", "id_received-month"),
         (
             {"year": "1899"},
             "must be between 1 January 2000 and 31 December 2099",

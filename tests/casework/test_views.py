@@ -193,6 +193,24 @@ def test_seeking_clarification_through_the_form(client, authority, team):
     assert "The clock is stopped: waiting for clarification since Mon 20 Jan 2020" in page
 
 
+@pytest.mark.parametrize("day", ["99999999999999999999", "١٧", "-17", "17\x00"])
+def test_a_date_that_cannot_be_is_explained_when_logging_and_extending(
+    client, authority, team, day
+):
+    client.force_login(team["officer"])
+    logged = client.post("/staff/requests/new/", log_form(**{"received_on-day": day}))
+    assert logged.status_code == 200
+    assert "The date the request was received must be a real date" in logged.content.decode()
+    case = _logged(team["officer"])
+    services.take_action(case, team["officer"], "start")
+    extended = client.post(
+        f"/staff/requests/{case.reference}/actions/extend/",
+        {"on-day": day, "on-month": "2", "on-year": "2020", "note": "s.43(2) PIT"},
+    )
+    assert extended.status_code == 200
+    assert "must be a real date" in extended.content.decode()
+
+
 def test_an_extension_without_its_reason_is_refused(client, authority, team):
     case = _logged(team["officer"])
     services.take_action(case, team["officer"], "start")
@@ -419,6 +437,24 @@ def test_the_caseload_pages_and_sorts(client, authority, team):
     latest = client.get("/staff/?view=open&sort=-due").content.decode()
     assert _references(latest)[0] == by_due[-1]
     assert _references(client.get("/staff/?view=open&page=2").content.decode()) == by_due[25:]
+
+
+@pytest.mark.parametrize("officer", ["99999999999999999999", "9223372036854775808"])
+def test_an_officer_no_one_could_be_lists_no_one(client, authority, team, officer):
+    _logged(team["officer"])
+    client.force_login(team["officer"])
+    page = client.get("/staff/", {"view": "open", "officer": officer})
+    assert page.status_code == 200
+    assert _references(page.content.decode()) == []
+
+
+@pytest.mark.parametrize("officer", ["²", "١", "-1", "x"])
+def test_an_officer_filter_that_is_no_officer_is_ignored(client, authority, team, officer):
+    case = _logged(team["officer"])
+    client.force_login(team["officer"])
+    page = client.get("/staff/", {"view": "open", "officer": officer})
+    assert page.status_code == 200
+    assert _references(page.content.decode()) == [case.reference]
 
 
 def test_finding_a_request_by_reference(client, authority, team):

@@ -2,6 +2,7 @@
 
 from datetime import date
 
+import pytest
 from django import forms
 
 from foidesk.config.forms import DateInputField, error_message, error_summary
@@ -63,5 +64,33 @@ def test_the_summary_links_to_the_box_that_is_wrong():
         {
             "text": "The date the request was received must include a month",
             "href": "#id_received-month",
+        }
+    ]
+
+
+@pytest.mark.parametrize(
+    ("day", "month", "year", "box"),
+    [
+        ("99999999999999999999", "1", "2020", "day"),
+        ("17", "99999999999999999999", "2020", "day"),
+        ("17", "1", "١٢٣٤", "year"),
+        ("١٧", "1", "2020", "day"),
+        ("17", "１", "2020", "month"),
+        ("-1", "1", "2020", "day"),
+        ("17", "-1", "2020", "month"),
+        ("1 7", "1", "2020", "day"),
+        ("17\x00", "1", "2020", "day"),
+        ("17", "1", "+202", "year"),
+        ("0", "1", "2020", "day"),
+        ("31", "2", "2024", "day"),
+    ],
+)
+def test_a_date_that_cannot_be_is_explained_at_the_box_to_fix(day, month, year, box):
+    form = ReceivedForm({"received-day": day, "received-month": month, "received-year": year})
+    assert not form.is_valid()
+    assert error_summary(form)["errorList"] == [
+        {
+            "text": "The date the request was received must be a real date",
+            "href": f"#id_received-{box}",
         }
     ]

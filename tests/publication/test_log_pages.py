@@ -11,7 +11,8 @@ import pytest
 from foidesk import demo
 from foidesk.accounts.models import User
 from foidesk.casework.models import Request
-from foidesk.publication import services
+from foidesk.publication import services, views
+from tests.publication.test_search import publish
 
 pytestmark = pytest.mark.django_db
 
@@ -67,9 +68,33 @@ def test_a_mistyped_date_is_explained_not_a_failure(client, barnet):
     assert "<mark>Mosaic</mark>" in page
 
 
+@pytest.mark.parametrize("day", ["99999999999999999999", "١٧", "-17"])
+def test_a_date_that_cannot_be_is_explained_and_the_words_still_searched(client, barnet, day):
+    query = {"q": "Mosaic", "published_to-day": day}
+    page = text(
+        client.get(
+            "/disclosure-log/", query | {"published_to-month": "1", "published_to-year": "2030"}
+        )
+    )
+    assert "The latest date published must be a real date" in page
+    assert 'href="#id_published_to-day"' in page
+    assert "<mark>Mosaic</mark>" in page
+
+
 @pytest.mark.parametrize("number", ["0", "-3", "abc", "99999"])
 def test_any_page_number_gives_a_page(client, barnet, number):
     assert client.get("/disclosure-log/", {"page": number}).status_code == 200
+
+
+@pytest.mark.parametrize("number", ["4", "99999999999999999999"])
+def test_a_page_past_the_end_shows_the_last_page(client, barnet, monkeypatch, number):
+    monkeypatch.setattr(views, "PAGE_SIZE", 1)
+    publish("Pothole repairs")
+    page = text(client.get("/disclosure-log/", {"page": number}))
+    # Newest first: Barnet's answer, published by the demo today, is on page 1.
+    assert "Pothole repairs" in page
+    assert "IT systems in adults&#39; and children&#39;s social care" not in page
+    assert "page=1" in page
 
 
 def test_the_entry_page_shows_request_response_and_released_files(client, barnet):

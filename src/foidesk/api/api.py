@@ -13,7 +13,7 @@ from django.db.models import F
 from django.http import Http404, HttpResponse
 from django.utils import timezone
 from ninja import NinjaAPI, Status
-from ninja.errors import AuthenticationError, ValidationError
+from ninja.errors import AuthenticationError, HttpError, ValidationError
 from ninja.security import HttpBearer
 
 from foidesk.accounts import permissions
@@ -40,7 +40,10 @@ EVENT_ACTIONS = {
     "fee_paid": "fee_paid",
     "extension": "extend",
 }
-PROBLEMS = {400: schemas.Problems, 403: schemas.Problems, 404: schemas.Problems}
+# What each operation may answer besides its success, all in the one shape (README).
+PROBLEMS = dict.fromkeys([400, 401, 403, 404, 422], schemas.Problems)
+# The public disclosure log needs no token and holds nothing a role could be refused.
+PUBLIC_PROBLEMS = dict.fromkeys([400, 422], schemas.Problems)
 
 
 class BearerToken(HttpBearer):
@@ -72,6 +75,16 @@ def invalid(request, error):
         for item in error.errors
     ]
     return api.create_response(request, {"detail": problems}, status=422)
+
+
+@api.exception_handler(HttpError)
+def refused_by_ninja(request, error):
+    """django-ninja's own refusals, in the API's shape rather than its {"detail": "..."}."""
+    # ninja reads the body before any schema sees it, and says only "Cannot parse".
+    if isinstance(error.__cause__, ValueError):
+        message = "The body is not JSON: send a JSON object, with Content-Type: application/json"
+        return api.create_response(request, problem(["body"], message), status=422)
+    return api.create_response(request, problem([], str(error)), status=error.status_code)
 
 
 @api.exception_handler(AuthenticationError)
@@ -207,9 +220,15 @@ def list_requests(
     if due_before is not None:
         requests = requests.filter(due_on__lt=due_before)
     count = requests.count()
-    chosen = requests.select_related("assigned_officer", "requester").order_by(
-        F("due_on").asc(nulls_last=True), "reference"
-    )[(page - 1) * PAGE_SIZE : page * PAGE_SIZE]
+    start = (page - 1) * PAGE_SIZE
+    # A page past the last is empty; one far past it would be an offset no database takes.
+    chosen = (
+        requests.select_related("assigned_officer", "requester").order_by(
+            F("due_on").asc(nulls_last=True), "reference"
+        )[start : start + PAGE_SIZE]
+        if start < count
+        else []
+    )
     return Status(
         200,
         {
@@ -604,7 +623,7 @@ def publish(request, reference: str, payload: schemas.PublishIn):
 @api.get(
     "/disclosure",
     auth=None,
-    response={200: schemas.DisclosurePage, **PROBLEMS},
+    response={200: schemas.DisclosurePage, **PUBLIC_PROBLEMS},
     tags=["disclosure log"],
 )
 def disclosure_log(request, q: str = "", page: int = 1):

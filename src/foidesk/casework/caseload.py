@@ -86,8 +86,10 @@ def listing(user, today, view, sort="due", state="", officer=""):
     requests = open_requests(user).filter(view_filters(user, today)[view])
     if state in OPEN_STATES:
         requests = requests.filter(state=state)
-    if officer.isdigit():
-        requests = requests.filter(assigned_officer_id=int(officer))
+    # Filtering on the officer's own id, not the foreign key's column, lets Django match
+    # no one for an id too large for the database rather than fail.
+    if officer.isascii() and officer.isdigit():
+        requests = requests.filter(assigned_officer__id=int(officer))
     return requests.select_related("assigned_officer").order_by(*SORTS[sort][1])
 
 

@@ -127,12 +127,19 @@ class DateInputField(forms.Field):
         if missing:
             self.part_in_error = missing[0]
             raise ValidationError(f"{subject} must include a {' and '.join(missing)}")
+        # int() reads other scripts' digits ("١٢"), so only 0 to 9 count as numbers here.
+        not_numbers = [
+            part for part in PARTS if not (value[part].isascii() and value[part].isdigit())
+        ]
+        if not_numbers:
+            self.part_in_error = not_numbers[0]
+            raise ValidationError(f"{subject} must be a real date")
         if len(value["year"]) != 4:
             self.part_in_error = "year"
             raise ValidationError("Year must include 4 numbers")
         try:
             return date(int(value["year"]), int(value["month"]), int(value["day"]))
-        except ValueError:
+        except (ValueError, OverflowError):
             self.part_in_error = "day"
             raise ValidationError(f"{subject} must be a real date") from None
 

@@ -66,6 +66,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "foidesk.accounts.middleware.private_pages_not_cached",
+    "foidesk.api.middleware.api_errors_as_problems",
+    "foidesk.config.middleware.refuse_nul_characters",
 ]
 
 ROOT_URLCONF = "foidesk.config.urls"
@@ -186,9 +188,14 @@ LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "formatters": {"plain": {"format": "{asctime} {levelname} {name}: {message}", "style": "{"}},
+    "filters": {"refusal": {"()": "foidesk.config.log_filters.RefusalWithoutTraceback"}},
     "handlers": {"stderr": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["stderr"], "level": env.get("LOG_LEVEL", "INFO")},
-    # The SMTP listener's library logs every sender's address at INFO: personal data.
-    # WeasyPrint logs each step of every PDF it makes at INFO.
-    "loggers": {"mail.log": {"level": "WARNING"}, "weasyprint.progress": {"level": "WARNING"}},
+    "loggers": {
+        # The SMTP listener's library logs every sender's address at INFO: personal data.
+        "mail.log": {"level": "WARNING"},
+        # WeasyPrint logs each step of every PDF it makes at INFO.
+        "weasyprint.progress": {"level": "WARNING"},
+        "django.request": {"filters": ["refusal"]},
+    },
 }

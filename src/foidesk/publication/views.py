@@ -45,7 +45,13 @@ def disclosure_log(request):
     filters = form.filters() if valid else {}
     number = _page_number(request)
     found = services.find(query, filters, limit=PAGE_SIZE, offset=(number - 1) * PAGE_SIZE)
-    page = Page(found.entries, number, Paginator(range(found.total), PAGE_SIZE))
+    pages = Paginator(range(found.total), PAGE_SIZE)
+    if number > pages.num_pages:
+        # Past the end (an old link, or the log has shrunk): the last page, as
+        # Paginator.get_page gives, found again since only the search knows the total.
+        number = pages.num_pages
+        found = services.find(query, filters, limit=PAGE_SIZE, offset=(number - 1) * PAGE_SIZE)
+    page = Page(found.entries, number, pages)
     return render(
         request,
         "publication/log.html",
