@@ -8,7 +8,7 @@ read: building takes seconds to minutes and a great deal of memory, so it happen
 worker (``rebuild_in_background``), one build at a time, and the new build is swapped in
 whole. ``rebuild()`` starts again from the database and regroups the round-robins; the
 ``rebuild_similar`` command runs it, and the worker does once enough requests have come in
-since the last build (``REBUILD_SHARE``, ``REBUILD_AFTER``).
+since the last build (``REBUILD_SHARE``).
 
 A round-robin is near-identical requests from different requesters: the same letter sent
 by many people, or sent to many authorities. A new request joins one when the task that
@@ -47,10 +47,10 @@ CANDIDATES = 50
 # rightly and misses none (benchmarks/README.md).
 ROUND_ROBIN_SCORE = 0.9
 # The index is built again once the requests added since its build, whose words outside
-# its vocabulary count for nothing, are a twentieth of it, or REBUILD_AFTER: a new
-# installation's vocabulary soon holds the words of what follows, and the cost of building
-# stays a few milliseconds per request while the index is small.
-REBUILD_AFTER = 200
+# its vocabulary count for nothing, are a twentieth of it: a new installation's vocabulary
+# soon holds the words of what follows, and building costs the same few milliseconds per
+# request at any size. (Every 200 kept the worker building at 10^5 requests, 40 s a build,
+# while email came in at 5 a second: benchmarks/README.md, a busy morning.)
 REBUILD_SHARE = 20
 # Round-robins are regrouped among this many of the newest requests: a campaign arrives
 # within weeks, and grouping a million at once needs more memory than a server has (it
@@ -255,8 +255,7 @@ def _load(build):
 
 
 def _due_for_a_build(index):
-    added = index.stats()["added_since_build"]
-    return added >= min(REBUILD_AFTER, max(1, len(index) // REBUILD_SHARE))
+    return index.stats()["added_since_build"] >= max(1, len(index) // REBUILD_SHARE)
 
 
 def _far_behind():
