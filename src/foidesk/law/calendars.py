@@ -7,6 +7,7 @@ English council does not count Scotland's 2 January or Northern Ireland's 12 Jul
 follows the authority's own nation. LAW.md section 1.
 """
 
+import functools
 from dataclasses import dataclass
 from datetime import date
 from enum import StrEnum
@@ -130,25 +131,32 @@ def _nations_in_words(nations):
 
 
 def united_kingdom(overrides=()):
-    return Calendar(
+    return _calendar(
         ALL_NATIONS,
-        overrides,
+        tuple(overrides),
         "Saturdays, Sundays and bank holidays in any part of the UK do not count",
     )
 
 
 def scotland(overrides=()):
-    return Calendar(
-        {Nation.SCOTLAND},
-        overrides,
+    return _calendar(
+        frozenset({Nation.SCOTLAND}),
+        tuple(overrides),
         "Saturdays, Sundays and Scottish bank holidays do not count",
     )
 
 
 def nation(which, overrides=()):
     which = Nation(which)
-    return Calendar(
-        {which},
-        overrides,
+    return _calendar(
+        frozenset({which}),
+        tuple(overrides),
         f"Saturdays, Sundays and bank holidays in {which.title} do not count",
     )
+
+
+@functools.cache
+def _calendar(nations, overrides, description):
+    # A calendar never changes, and keeps the holidays of each year it has counted: made
+    # once for each set of nations and overrides, not again for every date a page shows.
+    return Calendar(nations, overrides, description)
