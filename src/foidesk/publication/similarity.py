@@ -13,10 +13,16 @@ How a score is made (explainable by construction):
 * a word TF-IDF over words and pairs of words (English stop words removed, sublinear tf)
   and a character TF-IDF over 3-5 character pieces of words, taken from the first
   ``char_chars`` characters (the subject and opening), each L2-normalised;
-* score = ``word_weight`` x word cosine + (1 - ``word_weight``) x character cosine, from
-  0 (nothing in common) to 1 (the same words in the same proportions). The two parts sit
-  side by side in one sparse matrix, scaled by the square roots of their weights, so one
-  sparse product gives the score.
+* the character part reads only the head, so it weighs only as much as the head is of the
+  text: a text's character weight is (1 - ``word_weight``) x (head length / text length),
+  its word weight the rest. A title is all head (0.7 words, 0.3 characters); in a long
+  letter the opening, often boilerplate ("I am writing to ... under the Act ..."), would
+  otherwise outweigh the questions below it and match every letter opening the same way;
+* score = sum over the two parts of sqrt(weight in one text x weight in the other) x that
+  part's cosine: for two titles 0.7 x word cosine + 0.3 x character cosine, from 0 (nothing
+  in common) to 1 (the same words in the same proportions). The two parts sit side by side
+  in one sparse matrix, each row's scaled by the square roots of its weights, so one sparse
+  product gives the score.
 
 Finding the best matches among 10^6 documents without reading all of them: the query's
 terms are taken heaviest first (rare terms weigh most) while their posting lists (the
@@ -64,7 +70,7 @@ __all__ = [
     "round_robins",
 ]
 
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2  # 2: the character part weighs by the share of the text it reads
 NORMALISER_VERSION = 2  # bump when normalise() changes: saved vocabularies depend on it
 FORMAT_NAME = "foidesk-similarity-index"
 SHARED_TERMS = 5  # words or pairs of words given with each match
@@ -85,7 +91,9 @@ class Match:
 class Settings:
     """How an index is built and searched; saved with it."""
 
-    word_weight: float = 0.7  # score = 0.7 x word cosine + 0.3 x character cosine
+    # score = 0.7 x word cosine + 0.3 x character cosine, for texts no longer than the head
+    # (the character part's 0.3 shrinks with the share of a longer text the head is)
+    word_weight: float = 0.7
     char_chars: int = 150  # character n-grams come from the first 150 normalised characters
     # Pruning, once there are ``prune_min_docs`` documents (below that every term is
     # evidence and memory is no concern):
@@ -296,12 +304,26 @@ def _tfidf(params, terms, idf):
 
 
 def _count(texts, char_chars):
-    """Counts of word terms and of character n-grams in raw texts: one worker's share."""
+    """Counts of word terms and of character n-grams in raw texts, and the share of each
+    text the character n-grams read (:func:`_read`): one worker's share."""
     normalised = [_indexable(text) for text in texts]
     word = _count_part(normalised, word_params())
     heads = [_head(text, char_chars) for text in normalised]
+    read = _read(heads, normalised)
     del normalised
-    return word, _count_part(heads, CHAR_PARAMS)
+    return word, _count_part(heads, CHAR_PARAMS), read
+
+
+def _read(heads, normalised):
+    """How much of each normalised text its head is (1 for a text no longer than the head)."""
+    return np.fromiter(
+        (
+            len(head) / len(text) if text else 1.0
+            for head, text in zip(heads, normalised, strict=True)
+        ),
+        dtype=np.float64,
+        count=len(heads),
+    )
 
 
 def _count_part(texts, params):
@@ -318,11 +340,13 @@ def _count_part(texts, params):
 def _count_to_files(texts, char_chars, directory):
     """_count() in a worker process; the counts go back through files, not a pipe."""
     directory = Path(directory)
-    for name, (terms, counts) in zip(("word", "char"), _count(texts, char_chars), strict=True):
+    *parts, read = _count(texts, char_chars)
+    for name, (terms, counts) in zip(("word", "char"), parts, strict=True):
         (directory / f"{name}.json").write_text(json.dumps(terms), encoding="utf-8")
         for part in ("data", "indices", "indptr"):
             np.save(directory / f"{name}_{part}.npy", getattr(counts, part), allow_pickle=False)
         np.save(directory / f"{name}_shape.npy", np.array(counts.shape), allow_pickle=False)
+    np.save(directory / "read.npy", read, allow_pickle=False)
 
 
 def _counts_from_files(directory):
@@ -333,7 +357,7 @@ def _counts_from_files(directory):
         arrays = [np.load(directory / f"{name}_{p}.npy") for p in ("data", "indices", "indptr")]
         shape = tuple(np.load(directory / f"{name}_shape.npy"))
         parts.append((terms, sp.csr_matrix(tuple(arrays), shape=shape)))
-    return tuple(parts)
+    return (*parts, np.load(directory / "read.npy"))
 
 
 PARALLEL_MIN_DOCS = 20_000  # fewer are counted sooner than worker processes start
@@ -363,7 +387,7 @@ def _count_all(texts, char_chars, workers):
             results.append(_counts_from_files(folder))
     word = _stack([result[0] for result in results])
     char = _stack([result[1] for result in results])
-    return word, char
+    return word, char, np.concatenate([result[2] for result in results])
 
 
 def _stack(parts):
@@ -482,7 +506,7 @@ class SimilarityIndex:
             texts.append(text)
         if len(set(keys)) != len(keys):
             raise SimilarityError("two documents have the same key: keys must be unique")
-        (word_terms, word_counts), (char_terms, char_counts) = _count_all(
+        (word_terms, word_counts), (char_terms, char_counts), read = _count_all(
             texts, settings.char_chars, workers
         )
         del texts
@@ -492,10 +516,10 @@ class SimilarityIndex:
         del word_counts
         char_terms, char_idf, char_matrix = _weigh(char_terms, char_counts, settings, words=False)
         del char_counts
-        matrix = _combine(word_matrix, char_matrix, settings.word_weight)
+        matrix = _combine(word_matrix, char_matrix, settings.word_weight, read)
         del char_matrix
         # Posting lists for the word terms only: they find the candidates (see _candidates).
-        postings = (word_matrix * np.float32(np.sqrt(settings.word_weight))).tocsc()
+        postings = _scaled(word_matrix, _word_share(settings.word_weight, read)).tocsc()
         del word_matrix
         postings.sort_indices()
         return cls(
@@ -514,7 +538,7 @@ class SimilarityIndex:
         word = _transform(self._word, normalised, self._n_word)
         heads = [_head(text, self.settings.char_chars) for text in normalised]
         char = _transform(self._char, heads, self._n_features - self._n_word)
-        return _combine(word, char, self.settings.word_weight)
+        return _combine(word, char, self.settings.word_weight, _read(heads, normalised))
 
     def extend(self, docs: Iterable[tuple[str, str]]) -> None:
         """Add documents without refitting (today's new cases before the nightly rebuild).
@@ -872,12 +896,22 @@ def _transform(vectoriser, texts, width):
     return vectoriser.transform(texts).astype(np.float32, copy=False).tocsr()
 
 
-def _combine(word, char, word_weight):
-    """One matrix: word part scaled by sqrt(w), character part by sqrt(1 - w)."""
+def _word_share(word_weight, read):
+    """Each row's word weight: 1 less the character part's, ``(1 - word_weight) x read``."""
+    return 1 - (1 - word_weight) * np.clip(np.asarray(read, dtype=np.float64), 0, 1)
+
+
+def _scaled(matrix, shares):
+    """``matrix`` with each row multiplied by the square root of its share."""
+    return sp.diags(np.sqrt(shares).astype(np.float32)) @ matrix
+
+
+def _combine(word, char, word_weight, read):
+    """One matrix: each row's word part scaled by sqrt(w), its character part by sqrt(1 - w),
+    where w is :func:`_word_share` of the share of its text the character part ``read``."""
+    shares = _word_share(word_weight, read)
     combined = sp.hstack(
-        [word * np.float32(np.sqrt(word_weight)), char * np.float32(np.sqrt(1 - word_weight))],
-        format="csr",
-        dtype=np.float32,
+        [_scaled(word, shares), _scaled(char, 1 - shares)], format="csr", dtype=np.float32
     )
     combined.sort_indices()
     return combined
@@ -1014,7 +1048,7 @@ def _fitted_matrix(normalised, settings):
     heads = [_head(text, settings.char_chars) for text in normalised]
     *_, word = _weigh(*_count_part(normalised, word_params()), settings, words=True)
     *_, char = _weigh(*_count_part(heads, CHAR_PARAMS), settings, words=False)
-    return _combine(word, char, settings.word_weight)
+    return _combine(word, char, settings.word_weight, _read(heads, normalised))
 
 
 def _linked_candidates(matrix, threshold, floor):
