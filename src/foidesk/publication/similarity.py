@@ -95,6 +95,7 @@ class Settings:
     # (the character part's 0.3 shrinks with the share of a longer text the head is)
     word_weight: float = 0.7
     char_chars: int = 150  # character n-grams come from the first 150 normalised characters
+    question_copies: int = 2  # the words of questions (sentences ending "?") count 3 times
     # Pruning, once there are ``prune_min_docs`` documents (below that every term is
     # evidence and memory is no concern):
     bigram_min_df: int = 2  # a pair of words must occur in 2+ documents (single words: 1+)
@@ -234,6 +235,21 @@ def _indexable(text: str) -> str:
         return ""
 
 
+# A question: a sentence (or what follows a list's number) ending in a question mark.
+_QUESTION = re.compile(r"[^.?!;:]*\?")
+
+
+def _asking(text: str, copies: int) -> str:
+    """``text`` with its questions ``copies`` times more, for the word part: a request is
+    what it asks. Round-robins are the same questions, but one requester quotes the Act at
+    length, another thanks the council in advance, another explains who they are; letters
+    that open the same way ask other things."""
+    if copies <= 0 or "?" not in text:
+        return text
+    questions = " ".join(_QUESTION.findall(text))
+    return " ".join([text, *[questions] * copies])
+
+
 def _head(text: str, chars: int) -> str:
     """The first ``chars`` characters of a normalised text, not cutting a word."""
     if len(text) <= chars:
@@ -303,11 +319,11 @@ def _tfidf(params, terms, idf):
     return vectoriser
 
 
-def _count(texts, char_chars):
+def _count(texts, char_chars, question_copies):
     """Counts of word terms and of character n-grams in raw texts, and the share of each
     text the character n-grams read (:func:`_read`): one worker's share."""
     normalised = [_indexable(text) for text in texts]
-    word = _count_part(normalised, word_params())
+    word = _count_part([_asking(text, question_copies) for text in normalised], word_params())
     heads = [_head(text, char_chars) for text in normalised]
     read = _read(heads, normalised)
     del normalised
@@ -337,10 +353,10 @@ def _count_part(texts, params):
     return counter.get_feature_names_out().tolist(), counts
 
 
-def _count_to_files(texts, char_chars, directory):
+def _count_to_files(texts, char_chars, question_copies, directory):
     """_count() in a worker process; the counts go back through files, not a pipe."""
     directory = Path(directory)
-    *parts, read = _count(texts, char_chars)
+    *parts, read = _count(texts, char_chars, question_copies)
     for name, (terms, counts) in zip(("word", "char"), parts, strict=True):
         (directory / f"{name}.json").write_text(json.dumps(terms), encoding="utf-8")
         for part in ("data", "indices", "indptr"):
@@ -363,10 +379,10 @@ def _counts_from_files(directory):
 PARALLEL_MIN_DOCS = 20_000  # fewer are counted sooner than worker processes start
 
 
-def _count_all(texts, char_chars, workers):
+def _count_all(texts, char_chars, question_copies, workers):
     """Counts for all texts, in ``workers`` processes (this one included)."""
     if workers <= 1 or len(texts) < PARALLEL_MIN_DOCS:
-        return _count(texts, char_chars)
+        return _count(texts, char_chars, question_copies)
     size = -(-len(texts) // workers)
     shares = [texts[i : i + size] for i in range(0, len(texts), size)]
     with (
@@ -377,11 +393,11 @@ def _count_all(texts, char_chars, workers):
         for folder in folders:
             folder.mkdir()
         running = [
-            pool.submit(_count_to_files, share, char_chars, folder)
+            pool.submit(_count_to_files, share, char_chars, question_copies, folder)
             for share, folder in zip(shares[1:], folders, strict=True)
         ]
         del shares[1:]
-        results = [_count(shares.pop(), char_chars)]
+        results = [_count(shares.pop(), char_chars, question_copies)]
         for job, folder in zip(running, folders, strict=True):
             job.result()
             results.append(_counts_from_files(folder))
@@ -507,7 +523,7 @@ class SimilarityIndex:
         if len(set(keys)) != len(keys):
             raise SimilarityError("two documents have the same key: keys must be unique")
         (word_terms, word_counts), (char_terms, char_counts), read = _count_all(
-            texts, settings.char_chars, workers
+            texts, settings.char_chars, settings.question_copies, workers
         )
         del texts
         word_terms, word_idf, word_matrix = _weigh(
@@ -535,7 +551,9 @@ class SimilarityIndex:
         """Rows in this index's space (its vocabulary and idf) for normalised texts."""
         if not normalised:
             return sp.csr_matrix((0, self._n_features), dtype=np.float32)
-        word = _transform(self._word, normalised, self._n_word)
+        copies = self.settings.question_copies
+        asking = [_asking(text, copies) for text in normalised]
+        word = _transform(self._word, asking, self._n_word)
         heads = [_head(text, self.settings.char_chars) for text in normalised]
         char = _transform(self._char, heads, self._n_features - self._n_word)
         return _combine(word, char, self.settings.word_weight, _read(heads, normalised))
@@ -1046,7 +1064,8 @@ def round_robins(
 def _fitted_matrix(normalised, settings):
     """The combined TF-IDF matrix of normalised texts, fitted on them (no index kept)."""
     heads = [_head(text, settings.char_chars) for text in normalised]
-    *_, word = _weigh(*_count_part(normalised, word_params()), settings, words=True)
+    asking = [_asking(text, settings.question_copies) for text in normalised]
+    *_, word = _weigh(*_count_part(asking, word_params()), settings, words=True)
     *_, char = _weigh(*_count_part(heads, CHAR_PARAMS), settings, words=False)
     return _combine(word, char, settings.word_weight, _read(heads, normalised))
 
