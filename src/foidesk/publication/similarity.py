@@ -10,7 +10,9 @@ How a score is made (explainable by construction):
 * the text is normalised (:func:`normalise`): lower case, no greeting, sign-off,
   WhatDoTheyKnow footer or standard FOI phrase (the lists question splitting and the
   disclosure log use: casework.wrapping), and no web or email address;
-* a word TF-IDF over words and pairs of words (English stop words removed, sublinear tf)
+* a word TF-IDF over words and pairs of words (English stop words removed, sublinear tf),
+  in which the words of the questions (sentences ending "?") count ``question_copies`` + 1
+  times: round-robins ask the same questions, however differently each letter opens,
   and a character TF-IDF over 3-5 character pieces of words, taken from the first
   ``char_chars`` characters (the subject and opening), each L2-normalised;
 * the character part reads only the head, so it weighs only as much as the head is of the
