@@ -549,11 +549,12 @@ class SimilarityIndex:
             postings=postings,
         )
 
-    def _vectorise(self, normalised):
-        """Rows in this index's space (its vocabulary and idf) for normalised texts."""
+    def _vectorise(self, normalised, questions=True):
+        """Rows in this index's space (its vocabulary and idf) for normalised texts;
+        ``questions=False``: the questions counted once, as :func:`round_robins` does."""
         if not normalised:
             return sp.csr_matrix((0, self._n_features), dtype=np.float32)
-        copies = self.settings.question_copies
+        copies = self.settings.question_copies if questions else 0
         asking = [_asking(text, copies) for text in normalised]
         word = _transform(self._word, asking, self._n_word)
         heads = [_head(text, self.settings.char_chars) for text in normalised]
@@ -1021,7 +1022,9 @@ def round_robins(
     ``fuzzy=None`` links by score alone. A group is a connected set of links.
 
     The vocabulary is fitted on ``docs`` unless an ``index`` is given, whose vocabulary
-    and weights are used instead. ``workers``: threads for rapidfuzz.
+    and weights are used instead. Questions count once here (``Settings.question_copies``
+    is for finding similar requests): a round-robin is the same letter, and a question
+    reworded in one copy must not weigh three times. ``workers``: threads for rapidfuzz.
     """
     keys, normalised = [], []
     for key, text in docs:
@@ -1032,7 +1035,7 @@ def round_robins(
     if index is None:
         matrix = _fitted_matrix(normalised, Settings())
     else:
-        matrix = index._vectorise(normalised)
+        matrix = index._vectorise(normalised, questions=False)
     floor = min(threshold, FUZZY_FLOOR) if fuzzy is not None else threshold
     same, left, right, scores = _linked_candidates(matrix, threshold, floor)
     linked = scores >= threshold - 1e-6
@@ -1064,10 +1067,10 @@ def round_robins(
 
 
 def _fitted_matrix(normalised, settings):
-    """The combined TF-IDF matrix of normalised texts, fitted on them (no index kept)."""
+    """The combined TF-IDF matrix of normalised texts, fitted on them (no index kept), its
+    questions counted once: see :func:`round_robins`."""
     heads = [_head(text, settings.char_chars) for text in normalised]
-    asking = [_asking(text, settings.question_copies) for text in normalised]
-    *_, word = _weigh(*_count_part(asking, word_params()), settings, words=True)
+    *_, word = _weigh(*_count_part(normalised, word_params()), settings, words=True)
     *_, char = _weigh(*_count_part(heads, CHAR_PARAMS), settings, words=False)
     return _combine(word, char, settings.word_weight, _read(heads, normalised))
 
