@@ -5,6 +5,7 @@ import os
 import re
 import subprocess
 import sys
+import time
 
 import numpy as np
 import pytest
@@ -395,6 +396,18 @@ def test_round_robin_letters_find_each_other_under_long_shared_openings():
     for key in siblings:
         found = {match.key for match in index.similar_to_key(key, k=5)}
         assert set(siblings) - {key} <= found, key
+
+
+def test_a_long_sentence_before_a_question_is_read_once():
+    # Finding the questions must not start again at every character of a long sentence that
+    # ends some other way: 100 kB of it took about 20 seconds that way.
+    text = "word " * 20_000 + ". Which case management system do you use?"
+    started = time.perf_counter()
+
+    index = SimilarityIndex.build([("long", text), *OTHERS.items()])
+
+    assert time.perf_counter() - started < 5
+    assert index.similar(QUERY, k=1)[0].key == "long"
 
 
 def test_keys_are_strings_and_must_be_unique():

@@ -237,8 +237,10 @@ def _indexable(text: str) -> str:
         return ""
 
 
-# A question: a sentence (or what follows a list's number) ending in a question mark.
-_QUESTION = re.compile(r"[^.?!;:]*\?")
+# Questions: the sentences (or what follows a list's number) ending in a question mark. Split
+# at the marks, not searched for: a search would start again at every character of a long
+# sentence that ends some other way.
+_SENTENCE_END = re.compile(r"([.?!;:])")
 
 
 def _asking(text: str, copies: int) -> str:
@@ -248,7 +250,8 @@ def _asking(text: str, copies: int) -> str:
     that open the same way ask other things."""
     if copies <= 0 or "?" not in text:
         return text
-    questions = " ".join(_QUESTION.findall(text))
+    pieces = _SENTENCE_END.split(text)  # sentences, each followed by the mark ending it
+    questions = " ".join(pieces[i] for i in range(0, len(pieces) - 1, 2) if pieces[i + 1] == "?")
     return " ".join([text, *[questions] * copies])
 
 
