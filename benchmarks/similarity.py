@@ -43,6 +43,7 @@ from foidesk.publication.similarity import SimilarityIndex, normalise, round_rob
 
 HERE = Path(__file__).parent
 RESULTS = HERE / "results" / "similarity.json"
+LETTERS_RESULTS = HERE / "results" / "similarity-letters.json"
 TITLES = HERE / "data" / "request-titles.txt"
 CSV = Path("/work/shared/data/wdtk-childrens-social-care-requests.csv")
 QUERY = "Which social care case management system do you use, and who supplies it?"
@@ -463,6 +464,297 @@ class Requests:
         return docs, campaigns
 
 
+# --- (c) round-robin letters against a plain baseline --------------------------------------
+
+# The wrapping councils see around a round-robin's questions. Every sibling of a campaign
+# gets its own draw of these; the background letters draw from the same lists, so the
+# boilerplate is as common in the distractors as in the siblings.
+LETTER_SUBJECTS = [
+    "{title}", "{title}", "{title}", "FOI request: {title}", "Freedom of Information request - "
+    "{title}", "Freedom of Information request", "FOI request", "Information request",
+]  # fmt: skip
+LETTER_GREETINGS = [
+    "Dear Sir/Madam,", "Dear Sir or Madam,", "Dear FOI Team,", "To whom it may concern,",
+    "Dear {council},", "Hello,", "Good morning,", "Dear Information Governance Team,",
+    "Dear Freedom of Information Officer,",
+]  # fmt: skip
+LONG_PREAMBLES = [
+    "I am writing under the Freedom of Information Act 2000 to request the following "
+    "information from {council}. I would be grateful if you could confirm receipt of this "
+    "request and respond within the statutory timescale of 20 working days.",
+    "Under the provisions of the Freedom of Information Act 2000, I would like to request the "
+    "information set out below. If you consider that any of the information is exempt from "
+    "disclosure, please explain which exemption applies and release the remainder. If "
+    "answering the whole request would exceed the appropriate limit, please contact me so "
+    "that I can narrow it, as section 16 of the Act requires you to advise and assist.",
+    "This is a request for information under section 1 of the Freedom of Information Act "
+    "2000. I am requesting recorded information held by {council}. Where the information is "
+    "held electronically I would like to receive it in a re-usable format such as a "
+    "spreadsheet, in line with section 11 of the Act.",
+    "I hope you are well. I am a researcher looking at services across England and I am "
+    "sending the same request to every local authority so that the answers can be compared. "
+    "I would be very grateful for your help with the questions below.",
+    "Please treat this email as a request under the Freedom of Information Act 2000. I "
+    "understand that you are required to respond within 20 working days of receipt. I am not "
+    "asking for any personal information, and any figures below five may be suppressed to "
+    "protect the individuals concerned.",
+    "I am making this request as a member of the public under the Freedom of Information Act "
+    "2000 and, where relevant, the Environmental Information Regulations 2004. Please provide "
+    "the information in electronic form by email. If you are unable to provide some of it, "
+    "please provide the rest and tell me why the remainder is withheld.",
+]  # fmt: skip
+SHORT_PREAMBLES = [
+    "", "Please could you provide the following information.", "I would like to request the "
+    "following information:", "Under the Freedom of Information Act 2000, please provide:",
+    "I am writing to request information about {topic}.",
+]  # fmt: skip
+CLOSINGS = [
+    "", "I look forward to hearing from you.", "If you need any clarification, please do not "
+    "hesitate to contact me.", "Thank you in advance for your time.", "If any of this "
+    "information is already published, a link to it would be sufficient. Thank you for your "
+    "help with this request.",
+]  # fmt: skip
+LETTER_SIGN_OFFS = [
+    "Yours faithfully,",
+    "Kind regards,",
+    "Many thanks,",
+    "Best wishes,",
+    "Regards,",
+]
+STREETS = [
+    "High Street",
+    "Church Road",
+    "Station Road",
+    "Victoria Road",
+    "Mill Lane",
+    "Park Avenue",
+]
+TOWNS = ["Leeds LS6 2AB", "Bristol BS3 4QT", "Cardiff CF10 3NB", "Norwich NR2 1RT", "York YO1 7HH"]
+ORGANISATIONS = [
+    "Children's Rights Alliance", "University of Nottingham", "the Fostering Network",
+    "Become", "a local newspaper", "Article 39",
+]  # fmt: skip
+NUMBERINGS = ["{n}. ", "Q{n}. ", "{n}) ", "({l}) ", "- ", "• ", "Question {n}: ", ""]
+
+
+def signature(rng):
+    """A requester's sign-off and signature: a name, perhaps an address, phone or employer."""
+    first, last = rng.choice(FIRST), rng.choice(LAST)
+    lines = [rng.choice(LETTER_SIGN_OFFS), "", f"{first} {last}"]
+    if rng.random() < 0.4:
+        lines.append(f"{rng.choice(['Researcher', 'Policy officer', 'Journalist'])}, "
+                     f"{rng.choice(ORGANISATIONS)}")  # fmt: skip
+    if rng.random() < 0.4:
+        lines += [f"{rng.randint(1, 120)} {rng.choice(STREETS)}", rng.choice(TOWNS)]
+    if rng.random() < 0.4:
+        lines.append(f"Tel: 07700 900{rng.randint(0, 999):03d}")
+    if rng.random() < 0.3:
+        lines.append(f"{first.lower()}.{last.lower()}@example.org")
+    return "\n".join(lines)
+
+
+def questions_for(rng, title, count):
+    """``count`` questions (unnumbered) about ``title``, from the synthetic templates."""
+    topic = title.rstrip(" .?!")
+    if len(topic) > 1 and not topic[1].isupper():
+        topic = topic[0].lower() + topic[1:]
+    year = rng.randint(2015, 2024)
+    questions = []
+    for template in rng.sample(QUESTIONS, count):
+        slots = {
+            "topic": topic,
+            "group": rng.choice(GROUPS),
+            "item": rng.choice(ITEMS),
+            "service": rng.choice(SERVICES),
+            "system": rng.choice(SYSTEMS),
+            "staff": rng.choice(STAFF),
+            "status": rng.choice(STATUS),
+            "breakdown": rng.choice(BREAKDOWNS),
+            "breakdown2": rng.choice(BREAKDOWNS),
+            "year": year,
+            "year2": year + rng.randint(1, 5),
+            "fy": f"{year}/{(year + 1) % 100:02d}",
+            "n": rng.choice([3, 5, 10, "three", "five"]),
+            "how": rng.choice(HOW),
+            "council": "{council}",  # each letter names its own authority
+        }
+        questions.append(template.format(**slots))
+    return topic, questions
+
+
+def edited(rng, questions):
+    """The same questions with a small edit one requester made: a year moved on, a word."""
+    questions = list(questions)
+    i = rng.randrange(len(questions))
+    years = re.findall(r"\b20[12]\d\b", questions[i])
+    if years and rng.random() < 0.6:
+        year = rng.choice(years)
+        questions[i] = questions[i].replace(year, str(int(year) + 1), 1)
+    elif "Please" in questions[i]:
+        questions[i] = questions[i].replace("Please", "Could you please", 1)
+    else:
+        questions[i] = questions[i].rstrip("?.") + ", if that information is held?"
+    return questions
+
+
+def wrapped_letter(rng, title, topic, questions, council, *, long_preamble):
+    """One letter as a council receives it: a subject, then the letter with its wrapping."""
+    subject = rng.choice(LETTER_SUBJECTS).format(title=title)
+    parts = [rng.choice(LETTER_GREETINGS).format(council=council)]
+    if long_preamble:
+        parts += rng.sample(LONG_PREAMBLES, rng.choice([1, 2, 2, 3]))
+    elif rng.random() < 0.5:
+        parts.append(rng.choice(LONG_PREAMBLES))
+    else:
+        parts.append(rng.choice(SHORT_PREAMBLES))
+    numbering = rng.choice(NUMBERINGS)
+    for n, question in enumerate(questions, 1):
+        line = numbering.format(n=n, l="abcdefghij"[n - 1]) + question.format(council=council)
+        parts.append(line)
+    if rng.random() < 0.6:
+        parts.append(rng.choice(CLOSINGS))
+    parts.append(signature(rng))
+    text = "\n\n".join(p.format(council=council, topic=topic) for p in parts if p)
+    if rng.random() < 0.4:
+        slug = re.sub(r"[^a-z]+", "", council.casefold())[:20]
+        text += FOOTER.format(n=rng.randint(10**5, 10**6), h=f"{rng.getrandbits(32):08x}",
+                              slug=slug, council=council)  # fmt: skip
+    return f"{subject}\n\n{text}"
+
+
+def round_robin_letters(path, seed=7, background=4000, hard_share=0.3, kind="letters"):
+    """(docs, campaigns, hard campaigns): siblings of each real round-robin, and others.
+
+    Each round-robin in the WhatDoTheyKnow data (a title sent to more than one authority)
+    becomes 2-4 sibling letters with the same questions, each wrapped its own way; in a
+    ``hard_share`` of them the questions are one or two short ones under long preambles.
+    Background letters take the other real titles, with invented questions and the same
+    wrapping, so that the boilerplate is as common as in real mail (``kind="letters"``); or
+    they are (b)'s synthetic requests (``kind="generated"``), as when real letters are
+    logged into the demo beside its generated requests.
+    """
+    rng = random.Random(seed)
+    rows = read_rows(path)
+    councils = sorted({row["Authority Name"] for row in rows})
+    groups = true_groups(rows)
+    in_groups = {key for group in groups for key in group}
+    campaign_titles = [rows[int(group[0])]["Request Title"] for group in groups]
+    other_titles = sorted(
+        {row["Request Title"] for n, row in enumerate(rows) if str(n) not in in_groups}
+        - set(campaign_titles)
+    )
+    docs, campaigns, hard = [], [], []
+    for title in campaign_titles:
+        is_hard = rng.random() < hard_share
+        count = rng.choice([1, 2]) if is_hard else rng.randint(2, 6)
+        topic, questions = questions_for(rng, title, count)
+        members = []
+        for _ in range(rng.randint(2, 4)):
+            these = edited(rng, questions) if rng.random() < 0.3 else questions
+            text = wrapped_letter(
+                rng, title, topic, these, rng.choice(councils), long_preamble=is_hard
+            )
+            members.append(f"rr{len(campaigns)}-{len(members)}")
+            docs.append((members[-1], text))
+        campaigns.append(members)
+        if is_hard:
+            hard.append(members)
+    if kind == "generated":
+        generator = Requests(seed, TITLES.read_text(encoding="utf-8").splitlines(), councils)
+        for n in range(background):
+            title = generator.rng.choice(generator.titles)
+            council = generator.rng.choice(councils)
+            body = generator.body(title, generator.rng.randint(50, 300), council)
+            docs.append((f"bg{n}", generator.letter(title, body, council, n)))
+    for n in range(background if kind == "letters" else 0):
+        title = rng.choice(other_titles)
+        is_hard = rng.random() < hard_share
+        topic, questions = questions_for(
+            rng, title, rng.choice([1, 2]) if is_hard else rng.randint(2, 6)
+        )
+        text = wrapped_letter(
+            rng, title, topic, questions, rng.choice(councils), long_preamble=is_hard
+        )
+        docs.append((f"bg{n}", text))
+    rng.shuffle(docs)
+    return docs, campaigns, hard
+
+
+def baseline_top(docs, wanted, k=5):
+    """A plain scikit-learn baseline on the raw texts: word (1,2)-gram and char_wb (3,5)-gram
+    TF-IDF (scikit-learn's defaults otherwise), each L2-normalised, put side by side scaled
+    by sqrt(1/2), so that one dot product gives the mean of the two cosines."""
+    import scipy.sparse as sp
+    from sklearn.feature_extraction.text import TfidfVectorizer
+
+    texts = [text for _, text in docs]
+    word = TfidfVectorizer(analyzer="word", ngram_range=(1, 2)).fit_transform(texts)
+    char = TfidfVectorizer(analyzer="char_wb", ngram_range=(3, 5)).fit_transform(texts)
+    matrix = sp.hstack([word, char], format="csr") * np.sqrt(0.5)
+    row_of = {key: row for row, (key, _) in enumerate(docs)}
+    rows = [row_of[key] for key in wanted]
+    scores = (matrix[rows] @ matrix.T).toarray()
+    scores[np.arange(len(rows)), rows] = -np.inf  # never itself
+    best = np.argsort(-scores, axis=1, kind="stable")[:, :k]
+    return {key: [docs[j][0] for j in best[i]] for i, key in enumerate(wanted)}
+
+
+def letters_quality(path, seed=7, background=4000):
+    """foidesk's index against the plain baseline on round-robin letters (top 5), among
+    background letters wrapped the same way, and among (b)'s generated requests."""
+    return {
+        kind: letters_quality_among(path, seed, background, kind)
+        for kind in ("letters", "generated")
+    }
+
+
+def letters_quality_among(path, seed, background, kind):
+    from foidesk.publication.similarity import Settings
+
+    docs, campaigns, hard = round_robin_letters(path, seed, background, kind=kind)
+    sibling_of = {key: set(group) - {key} for group in campaigns for key in group}
+    hard_keys = {key for group in hard for key in group}
+    wanted = sorted(sibling_of)
+    result = {
+        "background": kind,
+        "seed": seed,
+        "documents": len(docs),
+        "campaigns": len(campaigns),
+        "hard_campaigns_short_questions_long_preambles": len(hard),
+        "sibling_letters": len(wanted),
+        "sibling_letters_in_hard_campaigns": len(hard_keys),
+        "words_per_letter_mean": round(statistics.mean(len(t.split()) for _, t in docs)),
+    }
+    tops = {}
+    started = time.perf_counter()
+    tops["baseline"] = baseline_top(docs, wanted)
+    result["baseline_s"] = round(time.perf_counter() - started, 2)
+    for label, settings in [
+        ("foidesk", Settings()),
+        # As a large index searches: candidates from the posting lists, not every document.
+        ("foidesk_candidate_search", Settings(exhaustive_nnz=0)),
+    ]:
+        started = time.perf_counter()
+        index = SimilarityIndex.build(docs, settings)
+        tops[label] = {key: [m.key for m in index.similar_to_key(key, k=5)] for key in wanted}
+        result[f"{label}_s"] = round(time.perf_counter() - started, 2)
+    for label, top in tops.items():
+        found = {key: [o for o in top[key] if o in sibling_of[key]] for key in wanted}
+        result[label] = {
+            "sibling_in_top5": sum(1 for key in wanted if found[key]),
+            "sibling_in_top5_hard": sum(1 for key in hard_keys if found[key]),
+            "sibling_first": sum(
+                1 for key in wanted if top[key][:1] and top[key][0] in sibling_of[key]
+            ),
+            "precision_at_5_raw": round(statistics.mean(len(found[k]) / 5 for k in wanted), 4),
+            "precision_at_5_normalised": round(
+                statistics.mean(len(found[k]) / min(5, len(sibling_of[k])) for k in wanted), 4
+            ),
+            "missed": sorted(key for key in wanted if not found[key])[:40],
+        }
+    return result
+
+
 def summary(timings):
     ordered = sorted(timings)
     return {
@@ -719,8 +1011,24 @@ def main():
     parser.add_argument("--csv", type=Path, default=CSV)
     parser.add_argument("--workdir", type=Path, default=None)
     parser.add_argument("--one", type=int, help=argparse.SUPPRESS)
-    parser.add_argument("--out", type=Path, default=RESULTS)
+    parser.add_argument("--out", type=Path, default=None)
+    parser.add_argument(
+        "--letters-only",
+        action="store_true",
+        help="only (c), round-robin letters against the baseline (writes "
+        "results/similarity-letters.json)",
+    )
     arguments = parser.parse_args()
+    if arguments.letters_only:
+        results = {"machine": machine()}
+        results["letters"] = letters_quality(arguments.csv)
+        print(json.dumps(results["letters"], indent=1), flush=True)
+        out = arguments.out or LETTERS_RESULTS
+        out.parent.mkdir(parents=True, exist_ok=True)
+        out.write_text(json.dumps(results, indent=2) + "\n", encoding="utf-8")
+        print(f"wrote {out}")
+        return
+    arguments.out = arguments.out or RESULTS
     workdir = arguments.workdir or Path(tempfile.mkdtemp(prefix="foidesk-similarity-"))
     if arguments.one:
         result = speed(arguments.one, arguments.csv, workdir)
@@ -730,6 +1038,9 @@ def main():
     print("quality on WhatDoTheyKnow titles ...", flush=True)
     results["quality"] = quality(arguments.csv)
     print(json.dumps(results["quality"], indent=1)[:3000], flush=True)
+    print("round-robin letters against the baseline ...", flush=True)
+    results["letters"] = letters_quality(arguments.csv)
+    print(json.dumps(results["letters"], indent=1), flush=True)
     results["speed"] = {}
     for size in arguments.sizes:
         print(f"speed at {size:,} ...", flush=True)

@@ -5,6 +5,7 @@ import os
 import re
 import subprocess
 import sys
+import time
 
 import numpy as np
 import pytest
@@ -312,6 +313,103 @@ def test_candidate_search_finds_what_scoring_every_document_finds(docs):
         assert index.similar(query, k=3) == index.similar(query, k=3, exact=True)
 
 
+# Openings that quote the Act at length: shared by many letters, saying nothing of what each asks.
+PREAMBLES = [
+    "I am writing under the Freedom of Information Act 2000 to request the following "
+    "information from {council}. I would be grateful if you could confirm receipt of this "
+    "request and respond within the statutory timescale of 20 working days.",
+    "Under the provisions of the Freedom of Information Act 2000, I would like to request the "
+    "information set out below. If you consider that any of the information is exempt from "
+    "disclosure, please explain which exemption applies and release the remainder. If "
+    "answering the whole request would exceed the appropriate limit, please contact me so "
+    "that I can narrow it, as section 16 of the Act requires you to advise and assist.",
+    "This is a request for information under section 1 of the Freedom of Information Act "
+    "2000. I am requesting recorded information held by {council}. Where the information is "
+    "held electronically I would like to receive it in a re-usable format such as a "
+    "spreadsheet, in line with section 11 of the Act.",
+]
+SHORT_QUESTIONS = [
+    "How many foster carers approved by the council resigned in 2023, and what reasons did "
+    "they give?",
+    "How many children in care were placed more than 20 miles from home on 31 March 2023?",
+    "What did the council spend on agency social workers in 2022/23?",
+    "How many care leavers aged 18 to 21 were homeless in 2023?",
+    "Which case management system does children's social care use?",
+]
+
+
+def wrapped(question, preamble, council, *, subject, greeting, numbering, sign_off):
+    return (
+        f"{subject}\n\n{greeting}\n\n{PREAMBLES[preamble].format(council=council)}\n\n"
+        f"{numbering}{question}\n\n{sign_off}"
+    )
+
+
+def test_round_robin_letters_find_each_other_under_long_shared_openings():
+    # One short question in three letters that open with different long quotations of the
+    # Act; the other letters ask other questions under the same openings. Scored by their
+    # openings, each letter would find those opening the same way first.
+    question = SHORT_QUESTIONS[0]
+    siblings = {
+        "sibling-1": wrapped(
+            question,
+            0,
+            "Leeds City Council",
+            subject="Freedom of Information request",
+            greeting="Dear Sir/Madam,",
+            numbering="1. ",
+            sign_off="Yours faithfully,\n\nPriya Khan\n12 Mill Lane\nLeeds LS6 2AB",
+        )
+        + FOOTER,
+        "sibling-2": wrapped(
+            question,
+            1,
+            "Barnet Council",
+            subject="FOI request",
+            greeting="To whom it may concern,",
+            numbering="Q1. ",
+            sign_off="Kind regards,\n\nOwen Hughes\nTel: 07700 900123",
+        ),
+        "sibling-3": wrapped(
+            question.replace("2023", "2024"),
+            2,
+            "Cardiff Council",
+            subject="Information request",
+            greeting="Dear FOI Team,",
+            numbering="- ",
+            sign_off="Many thanks,\n\nMorag Kelly\nResearcher, the Fostering Network",
+        ),
+    }
+    others = {
+        f"other-{preamble}-{n}": wrapped(
+            other, preamble, council, subject="Freedom of Information request",
+            greeting="Dear Sir or Madam,", numbering="1. ", sign_off="Regards,\n\nJo Smith",
+        )
+        for preamble in range(3)
+        for n, (other, council) in enumerate(
+            zip(SHORT_QUESTIONS[1:], ["Leeds City Council", "Barnet Council", "Cardiff Council",
+                                      "Norfolk County Council"], strict=True)
+        )
+    }  # fmt: skip
+    index = SimilarityIndex.build([*siblings.items(), *others.items(), *OTHERS.items()])
+
+    for key in siblings:
+        found = {match.key for match in index.similar_to_key(key, k=5)}
+        assert set(siblings) - {key} <= found, key
+
+
+def test_a_long_sentence_before_a_question_is_read_once():
+    # Finding the questions must not start again at every character of a long sentence that
+    # ends some other way: 100 kB of it took about 20 seconds that way.
+    text = "word " * 20_000 + ". Which case management system do you use?"
+    started = time.perf_counter()
+
+    index = SimilarityIndex.build([("long", text), *OTHERS.items()])
+
+    assert time.perf_counter() - started < 5
+    assert index.similar(QUERY, k=1)[0].key == "long"
+
+
 def test_keys_are_strings_and_must_be_unique():
     index = SimilarityIndex.build([(1, "adoption panels"), (2, "adoption panel members")])
 
@@ -471,10 +569,11 @@ def test_round_robins_links_texts_scoring_at_least_the_threshold():
     docs = [("rr-1", CAMPAIGN), ("other-questions", OTHER_QUESTIONS), *OTHERS.items()]
     index = SimilarityIndex.build(docs)
     score = index.similar_to_key("rr-1", k=1)[0].score
-    assert 0.7 < score < 0.85  # the same first questions, then different ones
+    # The same first questions, then different ones (which weigh more, being questions).
+    assert 0.6 < score < 0.85
 
     assert round_robins(docs, threshold=0.85) == []
-    assert round_robins(docs, threshold=0.7) == [["rr-1", "other-questions"]]
+    assert round_robins(docs, threshold=0.6) == [["rr-1", "other-questions"]]
 
 
 def test_round_robins_can_use_an_index_of_the_same_documents():

@@ -10,13 +10,21 @@ How a score is made (explainable by construction):
 * the text is normalised (:func:`normalise`): lower case, no greeting, sign-off,
   WhatDoTheyKnow footer or standard FOI phrase (the lists question splitting and the
   disclosure log use: casework.wrapping), and no web or email address;
-* a word TF-IDF over words and pairs of words (English stop words removed, sublinear tf)
+* a word TF-IDF over words and pairs of words (English stop words removed, sublinear tf),
+  in which the words of the questions (sentences ending "?") count ``question_copies`` + 1
+  times: round-robins ask the same questions, however differently each letter opens,
   and a character TF-IDF over 3-5 character pieces of words, taken from the first
   ``char_chars`` characters (the subject and opening), each L2-normalised;
-* score = ``word_weight`` x word cosine + (1 - ``word_weight``) x character cosine, from
-  0 (nothing in common) to 1 (the same words in the same proportions). The two parts sit
-  side by side in one sparse matrix, scaled by the square roots of their weights, so one
-  sparse product gives the score.
+* the character part reads only the head, so it weighs only as much as the head is of the
+  text: a text's character weight is (1 - ``word_weight``) x (head length / text length),
+  its word weight the rest. A title is all head (0.7 words, 0.3 characters); in a long
+  letter the opening, often boilerplate ("I am writing to ... under the Act ..."), would
+  otherwise outweigh the questions below it and match every letter opening the same way;
+* score = sum over the two parts of sqrt(weight in one text x weight in the other) x that
+  part's cosine: for two titles 0.7 x word cosine + 0.3 x character cosine, from 0 (nothing
+  in common) to 1 (the same words in the same proportions). The two parts sit side by side
+  in one sparse matrix, each row's scaled by the square roots of its weights, so one sparse
+  product gives the score.
 
 Finding the best matches among 10^6 documents without reading all of them: the query's
 terms are taken heaviest first (rare terms weigh most) while their posting lists (the
@@ -64,7 +72,7 @@ __all__ = [
     "round_robins",
 ]
 
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2  # 2: the character part weighs by the share of the text it reads
 NORMALISER_VERSION = 2  # bump when normalise() changes: saved vocabularies depend on it
 FORMAT_NAME = "foidesk-similarity-index"
 SHARED_TERMS = 5  # words or pairs of words given with each match
@@ -85,8 +93,11 @@ class Match:
 class Settings:
     """How an index is built and searched; saved with it."""
 
-    word_weight: float = 0.7  # score = 0.7 x word cosine + 0.3 x character cosine
+    # score = 0.7 x word cosine + 0.3 x character cosine, for texts no longer than the head
+    # (the character part's 0.3 shrinks with the share of a longer text the head is)
+    word_weight: float = 0.7
     char_chars: int = 150  # character n-grams come from the first 150 normalised characters
+    question_copies: int = 2  # the words of questions (sentences ending "?") count 3 times
     # Pruning, once there are ``prune_min_docs`` documents (below that every term is
     # evidence and memory is no concern):
     bigram_min_df: int = 2  # a pair of words must occur in 2+ documents (single words: 1+)
@@ -226,6 +237,24 @@ def _indexable(text: str) -> str:
         return ""
 
 
+# Questions: the sentences (or what follows a list's number) ending in a question mark. Split
+# at the marks, not searched for: a search would start again at every character of a long
+# sentence that ends some other way.
+_SENTENCE_END = re.compile(r"([.?!;:])")
+
+
+def _asking(text: str, copies: int) -> str:
+    """``text`` with its questions ``copies`` times more, for the word part: a request is
+    what it asks. Round-robins are the same questions, but one requester quotes the Act at
+    length, another thanks the council in advance, another explains who they are; letters
+    that open the same way ask other things."""
+    if copies <= 0 or "?" not in text:
+        return text
+    pieces = _SENTENCE_END.split(text)  # sentences, each followed by the mark ending it
+    questions = " ".join(pieces[i] for i in range(0, len(pieces) - 1, 2) if pieces[i + 1] == "?")
+    return " ".join([text, *[questions] * copies])
+
+
 def _head(text: str, chars: int) -> str:
     """The first ``chars`` characters of a normalised text, not cutting a word."""
     if len(text) <= chars:
@@ -295,13 +324,27 @@ def _tfidf(params, terms, idf):
     return vectoriser
 
 
-def _count(texts, char_chars):
-    """Counts of word terms and of character n-grams in raw texts: one worker's share."""
+def _count(texts, char_chars, question_copies):
+    """Counts of word terms and of character n-grams in raw texts, and the share of each
+    text the character n-grams read (:func:`_read`): one worker's share."""
     normalised = [_indexable(text) for text in texts]
-    word = _count_part(normalised, word_params())
+    word = _count_part([_asking(text, question_copies) for text in normalised], word_params())
     heads = [_head(text, char_chars) for text in normalised]
+    read = _read(heads, normalised)
     del normalised
-    return word, _count_part(heads, CHAR_PARAMS)
+    return word, _count_part(heads, CHAR_PARAMS), read
+
+
+def _read(heads, normalised):
+    """How much of each normalised text its head is (1 for a text no longer than the head)."""
+    return np.fromiter(
+        (
+            len(head) / len(text) if text else 1.0
+            for head, text in zip(heads, normalised, strict=True)
+        ),
+        dtype=np.float64,
+        count=len(heads),
+    )
 
 
 def _count_part(texts, params):
@@ -315,14 +358,16 @@ def _count_part(texts, params):
     return counter.get_feature_names_out().tolist(), counts
 
 
-def _count_to_files(texts, char_chars, directory):
+def _count_to_files(texts, char_chars, question_copies, directory):
     """_count() in a worker process; the counts go back through files, not a pipe."""
     directory = Path(directory)
-    for name, (terms, counts) in zip(("word", "char"), _count(texts, char_chars), strict=True):
+    *parts, read = _count(texts, char_chars, question_copies)
+    for name, (terms, counts) in zip(("word", "char"), parts, strict=True):
         (directory / f"{name}.json").write_text(json.dumps(terms), encoding="utf-8")
         for part in ("data", "indices", "indptr"):
             np.save(directory / f"{name}_{part}.npy", getattr(counts, part), allow_pickle=False)
         np.save(directory / f"{name}_shape.npy", np.array(counts.shape), allow_pickle=False)
+    np.save(directory / "read.npy", read, allow_pickle=False)
 
 
 def _counts_from_files(directory):
@@ -333,16 +378,16 @@ def _counts_from_files(directory):
         arrays = [np.load(directory / f"{name}_{p}.npy") for p in ("data", "indices", "indptr")]
         shape = tuple(np.load(directory / f"{name}_shape.npy"))
         parts.append((terms, sp.csr_matrix(tuple(arrays), shape=shape)))
-    return tuple(parts)
+    return (*parts, np.load(directory / "read.npy"))
 
 
 PARALLEL_MIN_DOCS = 20_000  # fewer are counted sooner than worker processes start
 
 
-def _count_all(texts, char_chars, workers):
+def _count_all(texts, char_chars, question_copies, workers):
     """Counts for all texts, in ``workers`` processes (this one included)."""
     if workers <= 1 or len(texts) < PARALLEL_MIN_DOCS:
-        return _count(texts, char_chars)
+        return _count(texts, char_chars, question_copies)
     size = -(-len(texts) // workers)
     shares = [texts[i : i + size] for i in range(0, len(texts), size)]
     with (
@@ -353,17 +398,17 @@ def _count_all(texts, char_chars, workers):
         for folder in folders:
             folder.mkdir()
         running = [
-            pool.submit(_count_to_files, share, char_chars, folder)
+            pool.submit(_count_to_files, share, char_chars, question_copies, folder)
             for share, folder in zip(shares[1:], folders, strict=True)
         ]
         del shares[1:]
-        results = [_count(shares.pop(), char_chars)]
+        results = [_count(shares.pop(), char_chars, question_copies)]
         for job, folder in zip(running, folders, strict=True):
             job.result()
             results.append(_counts_from_files(folder))
     word = _stack([result[0] for result in results])
     char = _stack([result[1] for result in results])
-    return word, char
+    return word, char, np.concatenate([result[2] for result in results])
 
 
 def _stack(parts):
@@ -482,8 +527,8 @@ class SimilarityIndex:
             texts.append(text)
         if len(set(keys)) != len(keys):
             raise SimilarityError("two documents have the same key: keys must be unique")
-        (word_terms, word_counts), (char_terms, char_counts) = _count_all(
-            texts, settings.char_chars, workers
+        (word_terms, word_counts), (char_terms, char_counts), read = _count_all(
+            texts, settings.char_chars, settings.question_copies, workers
         )
         del texts
         word_terms, word_idf, word_matrix = _weigh(
@@ -492,10 +537,11 @@ class SimilarityIndex:
         del word_counts
         char_terms, char_idf, char_matrix = _weigh(char_terms, char_counts, settings, words=False)
         del char_counts
-        matrix = _combine(word_matrix, char_matrix, settings.word_weight)
+        # (Scales the rows of both parts in place.)
+        matrix = _combine(word_matrix, char_matrix, settings.word_weight, read)
         del char_matrix
         # Posting lists for the word terms only: they find the candidates (see _candidates).
-        postings = (word_matrix * np.float32(np.sqrt(settings.word_weight))).tocsc()
+        postings = word_matrix.tocsc()
         del word_matrix
         postings.sort_indices()
         return cls(
@@ -507,14 +553,17 @@ class SimilarityIndex:
             postings=postings,
         )
 
-    def _vectorise(self, normalised):
-        """Rows in this index's space (its vocabulary and idf) for normalised texts."""
+    def _vectorise(self, normalised, questions=True):
+        """Rows in this index's space (its vocabulary and idf) for normalised texts;
+        ``questions=False``: the questions counted once, as :func:`round_robins` does."""
         if not normalised:
             return sp.csr_matrix((0, self._n_features), dtype=np.float32)
-        word = _transform(self._word, normalised, self._n_word)
+        copies = self.settings.question_copies if questions else 0
+        asking = [_asking(text, copies) for text in normalised]
+        word = _transform(self._word, asking, self._n_word)
         heads = [_head(text, self.settings.char_chars) for text in normalised]
         char = _transform(self._char, heads, self._n_features - self._n_word)
-        return _combine(word, char, self.settings.word_weight)
+        return _combine(word, char, self.settings.word_weight, _read(heads, normalised))
 
     def extend(self, docs: Iterable[tuple[str, str]]) -> None:
         """Add documents without refitting (today's new cases before the nightly rebuild).
@@ -872,12 +921,25 @@ def _transform(vectoriser, texts, width):
     return vectoriser.transform(texts).astype(np.float32, copy=False).tocsr()
 
 
-def _combine(word, char, word_weight):
-    """One matrix: word part scaled by sqrt(w), character part by sqrt(1 - w)."""
+def _word_share(word_weight, read):
+    """Each row's word weight: 1 less the character part's, ``(1 - word_weight) x read``."""
+    return 1 - (1 - word_weight) * np.clip(np.asarray(read, dtype=np.float64), 0, 1)
+
+
+def _scaled(matrix, shares):
+    """``matrix`` (CSR) with each row multiplied by the square root of its share, in place:
+    at 10^6 documents a copy is gigabytes."""
+    matrix.data *= np.repeat(np.sqrt(shares).astype(np.float32), np.diff(matrix.indptr))
+    return matrix
+
+
+def _combine(word, char, word_weight, read):
+    """One matrix: each row's word part scaled by sqrt(w), its character part by sqrt(1 - w),
+    where w is :func:`_word_share` of the share of its text the character part ``read``.
+    ``word`` and ``char`` (CSR) are scaled so in place."""
+    shares = _word_share(word_weight, read)
     combined = sp.hstack(
-        [word * np.float32(np.sqrt(word_weight)), char * np.float32(np.sqrt(1 - word_weight))],
-        format="csr",
-        dtype=np.float32,
+        [_scaled(word, shares), _scaled(char, 1 - shares)], format="csr", dtype=np.float32
     )
     combined.sort_indices()
     return combined
@@ -967,7 +1029,9 @@ def round_robins(
     ``fuzzy=None`` links by score alone. A group is a connected set of links.
 
     The vocabulary is fitted on ``docs`` unless an ``index`` is given, whose vocabulary
-    and weights are used instead. ``workers``: threads for rapidfuzz.
+    and weights are used instead. Questions count once here (``Settings.question_copies``
+    is for finding similar requests): a round-robin is the same letter, and a question
+    reworded in one copy must not weigh three times. ``workers``: threads for rapidfuzz.
     """
     keys, normalised = [], []
     for key, text in docs:
@@ -978,7 +1042,7 @@ def round_robins(
     if index is None:
         matrix = _fitted_matrix(normalised, Settings())
     else:
-        matrix = index._vectorise(normalised)
+        matrix = index._vectorise(normalised, questions=False)
     floor = min(threshold, FUZZY_FLOOR) if fuzzy is not None else threshold
     same, left, right, scores = _linked_candidates(matrix, threshold, floor)
     linked = scores >= threshold - 1e-6
@@ -1010,11 +1074,12 @@ def round_robins(
 
 
 def _fitted_matrix(normalised, settings):
-    """The combined TF-IDF matrix of normalised texts, fitted on them (no index kept)."""
+    """The combined TF-IDF matrix of normalised texts, fitted on them (no index kept), its
+    questions counted once: see :func:`round_robins`."""
     heads = [_head(text, settings.char_chars) for text in normalised]
     *_, word = _weigh(*_count_part(normalised, word_params()), settings, words=True)
     *_, char = _weigh(*_count_part(heads, CHAR_PARAMS), settings, words=False)
-    return _combine(word, char, settings.word_weight)
+    return _combine(word, char, settings.word_weight, _read(heads, normalised))
 
 
 def _linked_candidates(matrix, threshold, floor):
