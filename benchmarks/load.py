@@ -263,6 +263,8 @@ def main(argv=None):
     args = parser.parse_args(argv)
     rng = random.Random(args.seed)
     call_command("migrate", interactive=False, verbosity=0)
+    # Tasks an earlier run left queued (its worker stopped with it) are not this run's work.
+    DBTaskResult.objects.filter(status="READY").delete()
     if not args.keep_index:
         # As after a bulk load: the first case page finds no index of these requests.
         shutil.rmtree(similar_requests.index_root(), ignore_errors=True)

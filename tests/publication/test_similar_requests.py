@@ -301,3 +301,26 @@ def test_a_bulk_load_is_left_to_the_worker_and_new_requests_still_match(client, 
     similar_requests.rebuild_in_background.call()
     [best, *_] = similar_requests.similar_to(loaded[0], staff)
     assert best.reference in {loaded[1].reference, loaded[2].reference}
+
+
+def test_builds_asked_for_while_one_ran_are_done_by_it_though_requests_go_on_coming(staff):
+    for _ in range(3):
+        similar_requests.ask_for_a_build()
+    queued = DBTaskResult.objects.filter(task_path__endswith="rebuild_in_background")
+    assert queued.count() == 3
+    times = [task.args_kwargs["kwargs"]["asked_at"] for task in queued]
+    before = similar_requests.current_build()
+    similar_requests.rebuild_in_background.call(asked_at=times[0])
+    first = similar_requests.current_build()
+    assert first != before
+    log(staff, ROUND_ROBIN, name="Dan Later")  # arrives after the build began
+    for asked_at in times[1:]:
+        assert similar_requests.rebuild_in_background.call(asked_at=asked_at) is None
+    assert similar_requests.current_build() == first
+    # Asked for after that build began: built again, with the newer request.
+    similar_requests.ask_for_a_build()
+    latest = DBTaskResult.objects.filter(task_path__endswith="rebuild_in_background").latest(
+        "enqueued_at"
+    )
+    similar_requests.rebuild_in_background.call(**latest.args_kwargs["kwargs"])
+    assert similar_requests.current_build() != first

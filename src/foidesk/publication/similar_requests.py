@@ -65,6 +65,8 @@ SMALL = 5_000
 # before the swap opens its files within moments, and one that has mapped them keeps reading
 # them after removal (POSIX keeps a removed file's data while it is open).
 KEEP_REPLACED_SECONDS = 60
+# In each build's folder: when it began reading the requests (seconds since the epoch).
+BEGUN = "begun"
 BATCH = 5000
 # A page adds at most this many requests logged since the last build (a second or two,
 # once in each process); beyond it the worker builds the index again instead.
@@ -243,7 +245,7 @@ def _ask_for_a_build(instead_of):
     """Queue a build, once per process for each build found missing, unreadable or behind."""
     if _Loaded.asked_to_replace != instead_of:
         _Loaded.asked_to_replace = instead_of
-        rebuild_in_background.enqueue()
+        ask_for_a_build()
 
 
 def _load(build):
@@ -314,9 +316,11 @@ class _one_build_at_a_time:
 
 def _build_and_save():
     """Build an index of every request, save it as a new build, make it the current one."""
+    begun = time.time()
     index = SimilarityIndex.build(_all_requests())
     build = uuid.uuid4().hex
     index.save(index_root() / build)
+    (index_root() / build / BEGUN).write_text(repr(begun))
     del index  # memory: the copy used from now on is the saved one, mapped
     pointer = index_root() / f"current.{build}"
     pointer.write_text(build)
@@ -402,10 +406,10 @@ def place_in_round_robin(request_id):
         return None  # the first build, now queued, groups the round-robins
     if _due_for_a_build(index):
         if len(index) < SMALL:
-            rebuild_in_background.call()
+            rebuild_in_background.call(asked_at=time.time())
             index = current_index()
         else:
-            rebuild_in_background.enqueue()
+            ask_for_a_build()
     matches = [
         match
         for match in index.similar_to_key(str(case.pk), k=20)
@@ -430,14 +434,33 @@ def _join(case, alike):
 
 
 @task
-def rebuild_in_background():
-    """Build the index again, in the worker, unless a build that holds every request can be
-    read: builds asked for while another ran are done by it or by the first that follows."""
+def rebuild_in_background(asked_at=None):
+    """Build the index again, in the worker, unless a build begun since this one was asked
+    for (at ``asked_at``, seconds since the epoch) can be read: it read every request there
+    was then. So of the builds asked for while one ran, only the first that follows builds,
+    even as requests go on coming in. Without ``asked_at``: unless a build that holds every
+    request can be read."""
     with _one_build_at_a_time():
         build = current_build()
-        if build is not None and holds_every_request(build):
-            return None
+        if build is not None:
+            begun = _begun(build)
+            if asked_at is not None and begun is not None and begun >= asked_at:
+                return None
+            if asked_at is None and holds_every_request(build):
+                return None
     return rebuild()
+
+
+def ask_for_a_build():
+    """Queue a build in the worker, asked for now."""
+    rebuild_in_background.enqueue(asked_at=time.time())
+
+
+def _begun(build):
+    try:
+        return float((index_root() / build / BEGUN).read_text())
+    except (OSError, ValueError):
+        return None
 
 
 def holds_every_request(build):
