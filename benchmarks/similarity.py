@@ -341,6 +341,37 @@ DETAILS = [
 DISTINCT_WORDS = 3_000_000  # made-up names, drawn with Zipf's law (rank r with chance ~1/r)
 
 
+def topic_of(title):
+    """A title as words inside a sentence: no end stop, lower case unless an acronym."""
+    topic = title.rstrip(" .?!")
+    if len(topic) > 1 and not topic[1].isupper():
+        topic = topic[0].lower() + topic[1:]
+    return topic
+
+
+def template_slots(rng, topic, year, council):
+    """What the question and paragraph templates are filled with (drawn in this order)."""
+    return {
+        "topic": topic,
+        "group": rng.choice(GROUPS),
+        "item": rng.choice(ITEMS),
+        "service": rng.choice(SERVICES),
+        "system": rng.choice(SYSTEMS),
+        "staff": rng.choice(STAFF),
+        "status": rng.choice(STATUS),
+        "breakdown": rng.choice(BREAKDOWNS),
+        "breakdown2": rng.choice(BREAKDOWNS),
+        "year": year,
+        "year2": year + rng.randint(1, 5),
+        "fy": f"{year}/{(year + 1) % 100:02d}",
+        "n": rng.choice([3, 5, 10, "three", "five"]),
+        "how": rng.choice(HOW),
+        "a": 1,
+        "b": 2,
+        "council": council,
+    }
+
+
 def made_up_word(rank):
     """A pronounceable name for each rank: a long tail of rare words, as real requests have."""
     syllables = []
@@ -366,29 +397,9 @@ class Requests:
 
     def body(self, title, length, council="{council}"):
         rng = self.rng
-        topic = title.rstrip(" .?!")
-        if len(topic) > 1 and not topic[1].isupper():
-            topic = topic[0].lower() + topic[1:]
+        topic = topic_of(title)
         year = rng.randint(2008, 2024)
-        slots = {
-            "topic": topic,
-            "group": rng.choice(GROUPS),
-            "item": rng.choice(ITEMS),
-            "service": rng.choice(SERVICES),
-            "system": rng.choice(SYSTEMS),
-            "staff": rng.choice(STAFF),
-            "status": rng.choice(STATUS),
-            "breakdown": rng.choice(BREAKDOWNS),
-            "breakdown2": rng.choice(BREAKDOWNS),
-            "year": year,
-            "year2": year + rng.randint(1, 5),
-            "fy": f"{year}/{(year + 1) % 100:02d}",
-            "n": rng.choice([3, 5, 10, "three", "five"]),
-            "how": rng.choice(HOW),
-            "a": 1,
-            "b": 2,
-            "council": council,
-        }
+        slots = template_slots(rng, topic, year, council)
         parts = [rng.choice(OPENINGS).format(**slots)]
         numbering = rng.choice(["{n}. ", "Q{n}. ", "{n}) ", "({n}) ", "- "])
         questions = rng.sample(QUESTIONS, len(QUESTIONS))
@@ -555,29 +566,12 @@ def signature(rng):
 
 def questions_for(rng, title, count):
     """``count`` questions (unnumbered) about ``title``, from the synthetic templates."""
-    topic = title.rstrip(" .?!")
-    if len(topic) > 1 and not topic[1].isupper():
-        topic = topic[0].lower() + topic[1:]
+    topic = topic_of(title)
     year = rng.randint(2015, 2024)
     questions = []
     for template in rng.sample(QUESTIONS, count):
-        slots = {
-            "topic": topic,
-            "group": rng.choice(GROUPS),
-            "item": rng.choice(ITEMS),
-            "service": rng.choice(SERVICES),
-            "system": rng.choice(SYSTEMS),
-            "staff": rng.choice(STAFF),
-            "status": rng.choice(STATUS),
-            "breakdown": rng.choice(BREAKDOWNS),
-            "breakdown2": rng.choice(BREAKDOWNS),
-            "year": year,
-            "year2": year + rng.randint(1, 5),
-            "fy": f"{year}/{(year + 1) % 100:02d}",
-            "n": rng.choice([3, 5, 10, "three", "five"]),
-            "how": rng.choice(HOW),
-            "council": "{council}",  # each letter names its own authority
-        }
+        # "{council}" stays: each letter names its own authority.
+        slots = template_slots(rng, topic, year, "{council}")
         questions.append(template.format(**slots))
     return topic, questions
 
