@@ -770,15 +770,16 @@ class SimilarityIndex:
             chosen.append(term)
             if len(chosen) >= 2 * SHARED_TERMS:
                 break
-        # A pair that only bridges two terms already shown ("care case" between "social
-        # care" and "case management") adds nothing a reader needs.
-        shown = []
-        for term in chosen:
+        # A pair that only bridges two terms shown ("care case" between "social care" and
+        # "case management") adds nothing a reader needs. Taken out one at a time, the
+        # least telling first, so that pairs in a ring (a question repeated runs its last
+        # word into its first) leave the ones that cover it, not nothing.
+        shown = list(chosen)
+        for term in reversed(chosen):
             words = term.split(" ")
-            others = {w for c in chosen if c != term for w in c.split(" ")}
+            others = {w for c in shown if c != term for w in c.split(" ")}
             if len(words) == 2 and all(w in others for w in words):
-                continue
-            shown.append(term)
+                shown.remove(term)
         return shown[:SHARED_TERMS]
 
     # files
