@@ -44,25 +44,23 @@ import subprocess
 import sys
 import threading
 import time
-from importlib import import_module
 from pathlib import Path
 
 import intake as mail  # benchmarks/intake.py: the same mix of messages
 import requests
-from casework import code_version, machine, summary
+from casework import closed_references, code_version, machine, open_references, summary
 from django.conf import settings
-from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY, load_backend
 from django.contrib.auth.models import Group
 from django.core.management import call_command
 from django.db import connection
-from django.db.models import Max, Min
+from django.db.models import Max
+from django.test import Client
 from django_tasks_db.models import DBTaskResult
 
 from foidesk.accounts.models import User
 from foidesk.accounts.roles import Role
 from foidesk.api import tokens
 from foidesk.casework.models import Request
-from foidesk.casework.workflow import OPEN_STATES
 from foidesk.intake.models import InboundMessage
 from foidesk.publication import similar_requests
 
@@ -79,12 +77,7 @@ SHARES = {"caseload": 2, "my cases": 1, "case page": 5}
 
 
 def signed_in(count):
-    """Session cookies for ``count`` officers (load.1 ...), made as signing in makes them."""
-    engine = import_module(settings.SESSION_ENGINE)
-    # The backend that signs people in (the first only answers permission questions).
-    backend = next(
-        path for path in settings.AUTHENTICATION_BACKENDS if hasattr(load_backend(path), "get_user")
-    )
+    """Session cookies for ``count`` officers (load.1 ...), made by Django's own sign-in."""
     officers = Group.objects.get(name=Role.OFFICER)
     cookies = []
     for n in range(1, count + 1):
@@ -93,24 +86,16 @@ def signed_in(count):
             user.set_unusable_password()
             user.save()
         user.groups.add(officers)
-        session = engine.SessionStore()
-        session[SESSION_KEY] = str(user.pk)
-        session[BACKEND_SESSION_KEY] = backend
-        session[HASH_SESSION_KEY] = user.get_session_auth_hash()
-        session.create()
-        cookies.append({settings.SESSION_COOKIE_NAME: session.session_key})
+        client = Client()
+        client.force_login(user)
+        cookies.append(
+            {settings.SESSION_COOKIE_NAME: client.cookies[settings.SESSION_COOKIE_NAME].value}
+        )
     return cookies
 
 
 def references(rng, count=400):
-    """Open cases and closed ones picked by random id (ORDER BY RANDOM() reads every row)."""
-    found = list(
-        Request.objects.filter(state__in=OPEN_STATES).values_list("reference", flat=True)[:count]
-    )
-    bounds = Request.objects.aggregate(first=Min("pk"), last=Max("pk"))
-    ids = [rng.randint(bounds["first"], bounds["last"]) for _ in range(count)]
-    found += Request.objects.filter(pk__in=ids).values_list("reference", flat=True)
-    return found
+    return open_references(rng, count) + closed_references(rng, count)
 
 
 def start(command, port, log):

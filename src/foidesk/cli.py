@@ -282,7 +282,6 @@ def _add_check_file_command(commands):
 
 def check_file(args):
     """Runs on foidesk.publication.filecheck alone: no Django, so that it starts at once."""
-    import logging
 
     from foidesk.publication import filecheck
 
@@ -450,6 +449,9 @@ def demo(args):
         "commands (all but serve) run in this folder use it when SECRET_KEY is not set.\n"
     )
     os.environ.setdefault("ALLOWED_HOSTS", ",".join(_hosts_for(args.host)))
+    # Each task the worker runs is logged at INFO: the demo's first minute would push the
+    # sign-in details off the screen. Failures are still shown.
+    os.environ.setdefault("TASK_LOG_LEVEL", "WARNING")
     _setup_django()
 
     from foidesk import demo as demo_data
@@ -460,10 +462,6 @@ def demo(args):
     if not args.load_only:
         from foidesk import worker as background
 
-        # Each task the worker runs is logged at INFO: the demo's first minute would push
-        # the sign-in details off the screen. Failures are still shown.
-        for name in ("django.tasks", "django_tasks_db"):
-            logging.getLogger(name).setLevel(logging.WARNING)
         background.start_in_background()
         print("Reminder emails are sent each day at 08:00 by a worker in this process.")
     url = f"http://{_url_host(args.host)}:{args.port}/"

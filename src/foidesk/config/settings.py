@@ -197,5 +197,8 @@ LOGGING = {
         # WeasyPrint logs each step of every PDF it makes at INFO.
         "weasyprint.progress": {"level": "WARNING"},
         "django.request": {"filters": ["refusal"]},
+        # The worker logs every task it starts and finishes at INFO.
+        "django.tasks": {"level": env.get("TASK_LOG_LEVEL", "INFO")},
+        "django_tasks_db": {"level": env.get("TASK_LOG_LEVEL", "INFO")},
     },
 }
