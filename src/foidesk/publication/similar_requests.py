@@ -446,7 +446,7 @@ def rebuild_in_background(asked_at=None):
             begun = _begun(build)
             if asked_at is not None and begun is not None and begun >= asked_at:
                 return None
-            if asked_at is None and holds_every_request(build):
+            if asked_at is None and _holds_every_request(build):
                 return None
     return rebuild()
 
@@ -463,7 +463,7 @@ def _begun(build):
         return None
 
 
-def holds_every_request(build):
+def _holds_every_request(build):
     try:
         index = SimilarityIndex.load(index_root() / build, verify=False, mmap=True)
     except (SimilarityError, OSError):
