@@ -47,8 +47,9 @@ def free_port():
 
 
 @contextlib.contextmanager
-def serving(*args, env, port):
-    """Start ``foidesk ARGS --port PORT``; yield its base URL and output once it answers."""
+def serving(*args, env, port, after=None):
+    """Start ``foidesk ARGS --port PORT``; yield its base URL and output once it answers.
+    ``after``, a list, is given what it printed from then until it was stopped."""
     process = subprocess.Popen(
         [FOIDESK, *args, "--port", str(port)],
         env=env,
@@ -68,6 +69,8 @@ def serving(*args, env, port):
     finally:
         process.terminate()
         process.wait(timeout=20)
+        if after is not None:
+            after.append(process.stdout.read())
         process.stdout.close()
 
 
