@@ -62,7 +62,7 @@ from foidesk.accounts.roles import Role
 from foidesk.api import tokens
 from foidesk.casework.models import Request
 from foidesk.intake.models import InboundMessage
-from foidesk.publication import similar_requests
+from foidesk.similar import services as similar_requests
 
 RESULTS = Path(__file__).parent / "results"
 FOIDESK = Path(sys.executable).with_name("foidesk")

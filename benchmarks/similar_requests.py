@@ -2,7 +2,7 @@
 
 Uses the requests already in the database the environment configures — those benchmarks/
 search.py loads (each a real request title with a 100-400 word body) — and measures what
-foidesk does with them, through foidesk.publication.similar_requests:
+foidesk does with them, through foidesk.similar.services:
 
 - building the similarity index from the database and saving it (timed, with its size and
   the memory it took), and regrouping the round-robins among the newest requests (timed
@@ -42,8 +42,8 @@ from django.contrib.auth.models import AnonymousUser, Group
 from foidesk.accounts.models import User
 from foidesk.accounts.roles import Role
 from foidesk.casework.models import Request, ServiceArea
-from foidesk.publication import similar_requests
-from foidesk.publication.models import RoundRobinMember
+from foidesk.similar import services as similar_requests
+from foidesk.similar.models import RoundRobinMember
 
 RESULTS = Path(__file__).parent / "results"
 

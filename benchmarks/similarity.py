@@ -1,4 +1,4 @@
-"""Similar requests and round-robins (foidesk.publication.similarity): quality and speed.
+"""Similar requests and round-robins (foidesk.similar.index): quality and speed.
 
 (a) Quality on real titles: the 5,462 requests about children's social care sent to UK
     authorities through WhatDoTheyKnow (data/README.md). Each title is a document (key = row
@@ -39,7 +39,7 @@ from pathlib import Path
 
 import numpy as np
 
-from foidesk.publication.similarity import SimilarityIndex, normalise, round_robins
+from foidesk.similar.index import SimilarityIndex, normalise, round_robins
 
 HERE = Path(__file__).parent
 RESULTS = HERE / "results" / "similarity.json"
@@ -703,7 +703,7 @@ def letters_quality(path, seed=7, background=4000):
 
 
 def letters_quality_among(path, seed, background, kind):
-    from foidesk.publication.similarity import Settings
+    from foidesk.similar.index import Settings
 
     docs, campaigns, hard = round_robin_letters(path, seed, background, kind=kind)
     sibling_of = {key: set(group) - {key} for group in campaigns for key in group}
@@ -950,7 +950,7 @@ def loaded_memory(directory):
     """RSS of a fresh process before and after load(), plain and memory-mapped."""
     code = (
         "import gc, json, sys, time\n"
-        "from foidesk.publication.similarity import SimilarityIndex\n"
+        "from foidesk.similar.index import SimilarityIndex\n"
         "def rss_mb():\n"
         "    for line in open('/proc/self/status'):\n"
         "        if line.startswith('VmRSS:'):\n"

@@ -13,7 +13,7 @@ from foidesk import assets
 from foidesk.accounts.models import User
 from foidesk.accounts.roles import Role
 from foidesk.casework.models import Authority, ServiceArea
-from foidesk.publication import similar_requests
+from foidesk.similar import services as similar_requests
 
 PASSWORD = "correct-horse-battery-staple"
 

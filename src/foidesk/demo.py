@@ -21,11 +21,11 @@ from foidesk.casework import services
 from foidesk.casework.models import Authority, Request, ServiceArea
 from foidesk.config.generated import secret_in
 from foidesk.publication import services as publication
-from foidesk.publication import similar_requests
 from foidesk.publication.models import DisclosureEntry
 from foidesk.responses import sending, tables
 from foidesk.responses import services as responses
 from foidesk.responses.models import SentResponse
+from foidesk.similar import services as similar_requests
 
 AUTHORITY = {
     "name": "London Borough of Barnet",

@@ -14,7 +14,7 @@ from foidesk.casework.models import Request, ServiceArea
 from foidesk.demo import REFERENCE_CASE
 from foidesk.intake import services as intake
 from foidesk.intake.models import InboundMessage
-from foidesk.publication import similar_requests
+from foidesk.similar import services as similar_requests
 from tests.helpers import today_is
 
 pytestmark = pytest.mark.django_db

@@ -9,7 +9,8 @@ from foidesk.accounts.roles import Role
 from foidesk.api import tokens
 from foidesk.casework import services as casework
 from foidesk.casework.models import ServiceArea
-from foidesk.publication import services, similar_requests
+from foidesk.publication import services
+from foidesk.similar import services as similar_requests
 
 pytestmark = pytest.mark.django_db
 

@@ -12,7 +12,6 @@ the names below and decide nothing themselves.
 import rules
 from django.contrib.auth.decorators import login_required, permission_required
 from django.core.exceptions import PermissionDenied
-from django.db.models import Exists, OuterRef
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 
@@ -72,19 +71,6 @@ rules.add_perm(
     contribution_open & (is_officer | is_admin | (is_contributor & member_of_area)),
 )
 rules.add_perm(USE_API, is_staff_member)
-
-
-def visible_requests(user, requests):
-    """Of ``requests`` (a queryset), those ``user`` may see: the list form of VIEW_REQUEST."""
-    if sees_every_request(user):
-        return requests
-    if is_contributor(user):
-        # Imported here: casework's models import this module, through the workflow.
-        from foidesk.casework.models import Contribution
-
-        asked = Contribution.objects.filter(request=OuterRef("pk"), service_area__members=user)
-        return requests.filter(Exists(asked))
-    return requests.none()
 
 
 def request_or_404(user, requests, reference, *needs):

@@ -25,11 +25,11 @@ from foidesk.intake import parsing
 from foidesk.intake import services as intake
 from foidesk.intake.models import InboundMessage, IntakeProblem
 from foidesk.publication import services as publication
-from foidesk.publication import similar_requests
-from foidesk.publication.similarity import SimilarityError
 from foidesk.publication.views import entry_url
 from foidesk.responses import documents, sending
 from foidesk.responses import services as responses
+from foidesk.similar import services as similar_requests
+from foidesk.similar.index import SimilarityError
 
 PAGE_SIZE = 50
 # Each kind of event the API takes, as the casework action that records it.
@@ -107,7 +107,7 @@ def not_found(request, error):
 
 def _visible(request, reference):
     """The request at ``reference`` if this user may see it; 404 alike when it may not."""
-    found = permissions.visible_requests(request.user, Request.objects.filter(reference=reference))
+    found = Request.objects.visible_to(request.user).filter(reference=reference)
     case = found.select_related("requester").first()
     if case is None:
         raise Http404
@@ -212,7 +212,7 @@ def list_requests(
         return Status(400, problem(["query", "state"], f"Use one of: {', '.join(State.values)}"))
     if page < 1:
         return Status(400, problem(["query", "page"], "Pages are numbered from 1"))
-    requests = permissions.visible_requests(request.user, Request.objects.all())
+    requests = Request.objects.visible_to(request.user)
     if state:
         requests = requests.filter(state=state)
     if overdue:

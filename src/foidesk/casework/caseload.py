@@ -19,7 +19,7 @@ from foidesk.accounts import permissions
 from foidesk.casework import services
 from foidesk.casework.models import Request, overdue_on
 from foidesk.casework.workflow import OPEN_STATES, State
-from foidesk.publication.similar_requests import round_robin_sizes
+from foidesk.similar.services import round_robin_sizes
 
 DUE_SOON_WORKING_DAYS = 5
 PAGE_SIZE = 25
@@ -71,7 +71,7 @@ def default_view(user):
 
 
 def open_requests(user):
-    return permissions.visible_requests(user, Request.objects.open())
+    return Request.objects.visible_to(user).open()
 
 
 def counts(user, today):

@@ -8,10 +8,11 @@ import contextvars
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 
 from foidesk import law
+from foidesk.accounts import permissions
 from foidesk.casework import references
 from foidesk.casework.workflow import OPEN_STATES, State
 
@@ -199,6 +200,17 @@ class Requester(models.Model):
 
 
 class RequestQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        """The requests ``user`` may see: the list form of permissions.VIEW_REQUEST.
+        Officers, administrators and approvers see every request; a contributor sees those
+        with a contribution asked of one of their service areas."""
+        if permissions.sees_every_request(user):
+            return self
+        if permissions.is_contributor(user):
+            asked = Contribution.objects.filter(request=OuterRef("pk"), service_area__members=user)
+            return self.filter(Exists(asked))
+        return self.none()
+
     def open(self):
         """Requests the authority still owes something, so a deadline runs."""
         return self.filter(state__in=OPEN_STATES)

@@ -19,9 +19,9 @@ from foidesk.casework.models import Contribution, Request
 from foidesk.casework.workflow import State
 from foidesk.config.pages import form_page, posted
 from foidesk.publication import services as publication
-from foidesk.publication import similar_requests
 from foidesk.publication.models import DisclosureEntry
-from foidesk.publication.similarity import SimilarityError
+from foidesk.similar import services as similar_requests
+from foidesk.similar.index import SimilarityError
 
 logger = logging.getLogger(__name__)
 
@@ -79,7 +79,7 @@ def _find_by_reference(request):
     reference = request.GET.get("reference", "").strip()
     if not reference:
         return None
-    found = permissions.visible_requests(request.user, Request.objects.filter(reference=reference))
+    found = Request.objects.visible_to(request.user).filter(reference=reference)
     if found.exists():
         return redirect("casework:request", reference=reference)
     messages.error(request, f"There is no request with the reference {reference}.")

@@ -52,6 +52,7 @@ INSTALLED_APPS = [
     "foidesk.responses",
     "foidesk.intake",
     "foidesk.publication",
+    "foidesk.similar",
     "foidesk.api",
 ]
 

@@ -14,8 +14,8 @@ from foidesk.accounts import permissions
 from foidesk.intake import forms, outgoing, services
 from foidesk.intake.models import InboundMessage, IntakeProblem
 from foidesk.law.dates import show
-from foidesk.publication import similar_requests
-from foidesk.publication.similarity import SimilarityError
+from foidesk.similar import services as similar_requests
+from foidesk.similar.index import SimilarityError
 
 logger = logging.getLogger(__name__)
 

@@ -1,4 +1,4 @@
-"""Similar requests and round-robins (foidesk.publication.similarity): pure Python, no database."""
+"""Similar requests and round-robins (foidesk.similar.index): pure Python, no database."""
 
 import json
 import os
@@ -13,8 +13,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from foidesk.casework import wrapping
-from foidesk.publication import similarity
-from foidesk.publication.similarity import (
+from foidesk.similar import index as similarity
+from foidesk.similar.index import (
     Match,
     Settings,
     SimilarityError,
@@ -717,7 +717,7 @@ def test_scikit_learn_is_imported_only_when_an_index_is_built_or_read(tmp_path):
     script = (
         "import sys, django; django.setup(); import foidesk.config.urls\n"
         "assert 'sklearn' not in sys.modules, 'imported at start-up'\n"
-        "from foidesk.publication.similarity import SimilarityIndex\n"
+        "from foidesk.similar.index import SimilarityIndex\n"
         "SimilarityIndex.build([('a', 'potholes in 2023'), ('b', 'potholes in 2024')])\n"
         "assert 'sklearn' in sys.modules\n"
     )

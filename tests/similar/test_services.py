@@ -14,10 +14,10 @@ from foidesk.accounts.roles import Role
 from foidesk.api import tokens
 from foidesk.casework import services as casework
 from foidesk.casework.models import Request, ServiceArea
-from foidesk.publication import similar_requests
-from foidesk.publication.models import RoundRobinMember
-from foidesk.publication.similarity import SimilarityError
 from foidesk.responses.models import Decision
+from foidesk.similar import services as similar_requests
+from foidesk.similar.index import SimilarityError
+from foidesk.similar.models import RoundRobinMember
 
 pytestmark = pytest.mark.django_db
 

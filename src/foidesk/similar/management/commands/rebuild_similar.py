@@ -4,7 +4,7 @@ import time
 
 from django.core.management.base import BaseCommand
 
-from foidesk.publication import similar_requests
+from foidesk.similar import services as similar_requests
 
 
 class Command(BaseCommand):

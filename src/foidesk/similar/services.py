@@ -1,6 +1,6 @@
 """Similar requests and round-robins, for staff: the similarity index kept beside the database.
 
-The index (``foidesk.publication.similarity``) holds every request's subject and text, keyed
+The index (``foidesk.similar.index``) holds every request's subject and text, keyed
 by the request's id, saved under DATA_DIR/similarity. Each process loads the last build,
 then adds the requests logged since it was built (ids above the highest it holds) before
 answering, so a request can be found from the moment it is logged. Pages and the API only
@@ -34,8 +34,9 @@ from foidesk.accounts import permissions
 from foidesk.casework.models import Request
 from foidesk.publication import personal_data
 from foidesk.publication import services as publication
-from foidesk.publication.models import DisclosureEntry, RoundRobinMember
-from foidesk.publication.similarity import SimilarityError, SimilarityIndex, round_robins
+from foidesk.publication.models import DisclosureEntry
+from foidesk.similar.index import SimilarityError, SimilarityIndex, round_robins
+from foidesk.similar.models import RoundRobinMember
 
 logger = logging.getLogger(__name__)
 
@@ -112,7 +113,7 @@ def _visible(matches, user, limit, asking=None):
     scores = {int(match.key): match for match in matches if match.shared_terms}
     cases = Request.objects.filter(pk__in=scores).select_related("disclosure__current", "requester")
     if user.is_authenticated:
-        cases = permissions.visible_requests(user, cases)
+        cases = cases.visible_to(user)
     else:
         # Live entries among the candidates only: SQLite planned "every live entry" as a
         # scan of the whole log (138 ms at 10^5 entries), where by request id it is a lookup.
