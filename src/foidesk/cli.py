@@ -281,9 +281,9 @@ def _add_check_file_command(commands):
 
 
 def check_file(args):
-    """Runs on foidesk.publication.filecheck alone: no Django, so that it starts at once."""
+    """Runs on foidesk.responses.filecheck alone: no Django, so that it starts at once."""
 
-    from foidesk.publication import filecheck
+    from foidesk.responses import filecheck
 
     # pypdf logs each flaw it works round in a damaged PDF; the findings say what matters.
     logging.getLogger("pypdf").setLevel(logging.CRITICAL)

@@ -5,7 +5,6 @@ import threading
 import pytest
 from django.db import connection, connections, transaction
 
-from foidesk.casework import references
 from foidesk.casework.models import ReferenceCounter
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -22,7 +21,7 @@ def test_two_connections_taking_a_number_at_once_get_different_numbers():
     taken, errors = {}, []
 
     def take(name):
-        taken[name] = references.allocate("{number}", 1, 2020, taken=lambda reference: False)
+        taken[name] = ReferenceCounter.allocate("{number}", 1, 2020, taken=lambda reference: False)
 
     def first():
         with transaction.atomic():

@@ -21,8 +21,8 @@ from weasyprint import HTML
 
 from foidesk.publication import file_text
 from foidesk.publication.file_text import FileTextError, text_of
-from foidesk.publication.personal_data import Requester, find
 from foidesk.responses import tables
+from foidesk.text.personal_data import Requester, find
 
 
 def pdf(body, author=""):

@@ -12,11 +12,12 @@ from pypdf import PdfReader
 from foidesk import demo
 from foidesk.accounts.roles import Role
 from foidesk.casework import services as casework
-from foidesk.casework.models import Request
-from foidesk.publication import redaction, search, services
+from foidesk.casework.models import Request, TimelineEvent
+from foidesk.publication import search, services
 from foidesk.publication.models import DisclosureEntry
 from foidesk.responses import sending
 from foidesk.responses import services as responses
+from foidesk.text import redaction
 from tests.helpers import answer_every_question
 
 pytestmark = pytest.mark.django_db
@@ -157,6 +158,11 @@ def test_taking_down_needs_a_reason_and_removes_it_from_search(answered, officer
     assert not entry.is_live
     assert search.search("potholes").total == 0
     assert entry.versions.count() == 1
+    # The timeline tells a take-down from a publication by its kind, not only its words.
+    assert [e.kind for e in answered.timeline.filter(kind__in=["published", "taken_down"])] == [
+        TimelineEvent.Kind.PUBLISHED,
+        TimelineEvent.Kind.TAKEN_DOWN,
+    ]
 
 
 def test_only_an_answered_request_can_be_published(authority, officer):

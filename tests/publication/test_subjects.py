@@ -7,9 +7,9 @@ import pytest
 
 from foidesk.accounts.roles import Role
 from foidesk.api import tokens
+from foidesk.casework import requesters
 from foidesk.casework import services as casework
 from foidesk.casework.models import ServiceArea
-from foidesk.publication import services
 from foidesk.similar import services as similar_requests
 
 pytestmark = pytest.mark.django_db
@@ -40,8 +40,8 @@ def contributor(make_user):
 def test_officers_see_the_subject_whole_and_contributors_without_the_requester(
     named, officer, contributor
 ):
-    assert services.subject_shown_to(officer, named) == SUBJECT
-    shown = services.subject_shown_to(contributor, named)
+    assert requesters.subject_shown_to(officer, named) == SUBJECT
+    shown = requesters.subject_shown_to(contributor, named)
     assert "Brambleworth" not in shown
     assert shown.startswith("Freedom of Information request")
 

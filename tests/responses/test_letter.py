@@ -636,7 +636,7 @@ def test_an_answer_sheet_cell_left_empty_holds_the_response_back(barnet):
         "why (withheld, not held or published elsewhere)"
     ]
     with pytest.raises(workflow.TransitionRefused, match="row “Type”, column “LiquidLogic”"):
-        workflow.run_guards("mark_sent", barnet)
+        workflow.case_type_of(barnet).run_guards("mark_sent", barnet)
 
 
 def test_a_sheet_with_many_empty_cells_is_named_once(barnet):

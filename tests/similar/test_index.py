@@ -12,7 +12,6 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from foidesk.casework import wrapping
 from foidesk.similar import index as similarity
 from foidesk.similar.index import (
     Match,
@@ -22,6 +21,7 @@ from foidesk.similar.index import (
     normalise,
     round_robins,
 )
+from foidesk.text import wrapping
 
 MOSAIC = (
     "IT systems in adults' and children's social care\n\n"

@@ -18,7 +18,7 @@ from ninja.security import HttpBearer
 
 from foidesk.accounts import permissions
 from foidesk.api import schemas, tokens
-from foidesk.casework import services, workflow
+from foidesk.casework import requesters, services, workflow
 from foidesk.casework.models import Request
 from foidesk.casework.workflow import State
 from foidesk.intake import parsing
@@ -235,7 +235,7 @@ def list_requests(
             "items": [
                 {
                     "reference": case.reference,
-                    "subject": publication.subject_shown_to(request.user, case),
+                    "subject": requesters.subject_shown_to(request.user, case),
                     "regime": case.regime,
                     "state": case.state,
                     "received_at": case.received_at,

@@ -4,7 +4,7 @@ from django import forms
 from django.utils import timezone
 
 from foidesk.casework.models import REGIMES, Channel, Question, ServiceArea
-from foidesk.config.forms import DateInputField, require_reply_address
+from foidesk.web.forms import DateInputField, require_reply_address
 
 CALCULATOR_REGIMES = [
     ("foi", "Freedom of Information Act 2000"),

@@ -7,7 +7,7 @@ log never need to touch the request itself. The timeline is append-only.
 import contextvars
 
 from django.conf import settings
-from django.db import models
+from django.db import models, transaction
 from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 
@@ -164,6 +164,23 @@ class ReferenceCounter(models.Model):
 
     def __str__(self):
         return f"{self.series or 'all years'}: next {self.next_number}"
+
+    @classmethod
+    def allocate(cls, scheme, start, year, taken):
+        """The next unused reference of ``scheme``; call inside the transaction that uses
+        it. ``taken(reference)`` says whether a reference is already in use."""
+        series = str(year) if "{year}" in scheme else ""
+        with transaction.atomic():
+            counter, _ = cls.objects.select_for_update().get_or_create(
+                series=series, defaults={"next_number": start}
+            )
+            while True:
+                reference = scheme.format(number=counter.next_number, year=year)
+                counter.next_number += 1
+                if not taken(reference):
+                    break
+            counter.save(update_fields=["next_number"])
+        return reference
 
 
 class Channel(models.TextChoices):
@@ -392,12 +409,30 @@ class TimelineEvent(models.Model):
     may see the request may see its timeline.
     """
 
+    class Kind(models.TextChoices):
+        LOGGED = "logged", "Logged"
+        EDITED = "edited", "Details edited"
+        QUESTIONS_EDITED = "questions_edited", "Questions edited"
+        ASSIGNED = "assigned", "Assigned"
+        STATE_CHANGED = "state_changed", "State changed"
+        CLOCK = "clock", "Clock event"
+        CONTRIBUTION_REQUESTED = "contribution_requested", "Contribution requested"
+        CONTRIBUTION_ANSWERED = "contribution_answered", "Contribution answered"
+        RESPONSE = "response", "Response edited"
+        DECISION = "decision", "Decision recorded"
+        EXEMPTION = "exemption", "Exemption recorded"
+        ANSWER_TABLE = "answer_table", "Answer sheet changed"
+        RESPONSE_SENT = "response_sent", "Response sent"
+        EMAIL = "email", "Email"
+        PUBLISHED = "published", "Published"
+        TAKEN_DOWN = "taken_down", "Taken down"
+
     request = models.ForeignKey(Request, on_delete=models.PROTECT, related_name="timeline")
     at = models.DateTimeField(default=moment, editable=False, db_index=True)
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
-    kind = models.CharField(max_length=40)
+    kind = models.CharField(max_length=40, choices=Kind.choices)
     description = models.TextField()
 
     objects = AppendOnly.as_manager()

@@ -14,7 +14,7 @@ writing under the Freedom of Information Act 2000 to request the following infor
 
 import re
 
-from foidesk.casework.wrapping import QUESTION_MARKERS, only_standard_phrases, unwrap
+from foidesk.text.wrapping import QUESTION_MARKERS, only_standard_phrases, unwrap
 
 BLANK_LINES = re.compile(r"\n\s*\n")
 

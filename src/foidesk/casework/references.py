@@ -2,14 +2,14 @@
 
 The default is a plain sequence of 7 digits (5973764). The counter row is locked while a
 number is taken, so two officers logging at the same moment get different numbers; a
-number already used (say, by an imported case) is skipped, never reused.
+number already used (say, by an imported case) is skipped, never reused
+(``ReferenceCounter.allocate``).
 """
 
 import re
 import string
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
 
 ALLOWED_FIELDS = {"number", "year"}
 NUMBER_SPEC = re.compile(r"^(0\d+d)?$")
@@ -43,24 +43,3 @@ def validate_format(scheme):
             raise ValidationError("Write {number} or a padded form such as {number:05d}.")
         if name == "year" and spec:
             raise ValidationError("Write {year} without a format.")
-
-
-def allocate(scheme, start, year, taken):
-    """The next unused reference of ``scheme``; call inside the transaction that uses it.
-
-    ``taken(reference)`` says whether a reference is already in use.
-    """
-    from foidesk.casework.models import ReferenceCounter
-
-    series = str(year) if "{year}" in scheme else ""
-    with transaction.atomic():
-        counter, _ = ReferenceCounter.objects.select_for_update().get_or_create(
-            series=series, defaults={"next_number": start}
-        )
-        while True:
-            reference = scheme.format(number=counter.next_number, year=year)
-            counter.next_number += 1
-            if not taken(reference):
-                break
-        counter.save(update_fields=["next_number"])
-    return reference

@@ -13,12 +13,13 @@ from django.utils import timezone
 
 from foidesk import law
 from foidesk.accounts import permissions
-from foidesk.casework import models, references, workflow
+from foidesk.casework import models, workflow
 from foidesk.casework.models import (
     Authority,
     ClockEvent,
     Contribution,
     Question,
+    ReferenceCounter,
     Request,
     Requester,
     TimelineEvent,
@@ -152,7 +153,7 @@ def log_request(
     _require(actor, permissions.LOG_REQUEST)
     authority = current_authority()
     if reference is None:
-        reference = references.allocate(
+        reference = ReferenceCounter.allocate(
             authority.reference_format,
             authority.reference_start,
             uk_date(received_at).year,
@@ -176,11 +177,11 @@ def log_request(
     record(
         request,
         actor,
-        "logged",
+        TimelineEvent.Kind.LOGGED,
         f"Request logged ({request.get_channel_display().lower()}), received "
         f"{show(uk_date(received_at))}, under the {law.Regime(regime).rules.title}",
     )
-    workflow.run_after("logged", request, actor, notify=acknowledge)
+    workflow.case_type_of(request).happened("logged", request, actor, notify=acknowledge)
     return request
 
 
@@ -218,8 +219,13 @@ def set_questions(request, actor, texts):
                     "removed. Change its words instead."
                 )
             question.delete()
-        record(request, actor, "questions_edited", f"Questions edited: now {len(texts)}")
-        workflow.run_after("edited", request, actor)
+        record(
+            request,
+            actor,
+            TimelineEvent.Kind.QUESTIONS_EDITED,
+            f"Questions edited: now {len(texts)}",
+        )
+        workflow.case_type_of(request).happened("edited", request, actor)
 
 
 def edit_details(request, actor, *, subject, requested_format, regime, on=None):
@@ -239,10 +245,12 @@ def edit_details(request, actor, *, subject, requested_format, regime, on=None):
             request.requested_format = requested_format
         request.save(update_fields=["subject", "requested_format"])
         if changes:
-            record(request, actor, "edited", "Details edited: " + "; ".join(changes))
+            record(
+                request, actor, TimelineEvent.Kind.EDITED, "Details edited: " + "; ".join(changes)
+            )
         if regime != request.regime:
             _change_regime(request, actor, regime, on or _today())
-        workflow.run_after("edited", request, actor)
+        workflow.case_type_of(request).happened("edited", request, actor)
 
 
 def _change_regime(request, actor, regime, on):
@@ -265,7 +273,7 @@ def _change_regime(request, actor, regime, on):
     record(
         request,
         actor,
-        "clock",
+        TimelineEvent.Kind.CLOCK,
         f"Handled under the {law.Regime(regime).rules.title} from {show(on)}{due}",
     )
 
@@ -280,23 +288,14 @@ def assign(request, actor, officer):
     request.assigned_officer = officer
     request.save(update_fields=["assigned_officer"])
     who = _name(officer) if officer else "nobody"
-    record(request, actor, "assigned", f"Assigned to {who}")
+    record(request, actor, TimelineEvent.Kind.ASSIGNED, f"Assigned to {who}")
     # The assigned officer signs the response letter.
-    workflow.run_after("edited", request, actor)
+    workflow.case_type_of(request).happened("edited", request, actor)
 
 
 class NoteMissing(CaseworkError):
     """An action's note is needed: it is the reason recorded, or what the requester is told."""
 
-
-# The clock event each action records, if any.
-CLOCK_ACTIONS = {
-    "seek_clarification": ClockEvent.Kind.CLARIFICATION_SOUGHT,
-    "clarification_received": ClockEvent.Kind.CLARIFICATION_RECEIVED,
-    "fee_notice": ClockEvent.Kind.FEE_NOTICE,
-    "fee_paid": ClockEvent.Kind.FEE_PAID,
-    "extend": ClockEvent.Kind.EXTENSION,
-}
 
 # Clock events whose email to the requester is the note itself, and what to do without one.
 NOTE_IS_THE_EMAIL = {
@@ -316,7 +315,8 @@ def take_action(request, actor, action_name, *, on=None, note="", notify=False):
     TransitionRefused or CaseworkError with a message for the person (NoteMissing when it
     is about the note), and PermissionDenied when the actor's role does not allow the action.
     """
-    chosen = workflow.find(action_name)
+    case_type = workflow.case_type_of(request)
+    chosen = case_type.action(action_name)
     if chosen.system and actor is not SYSTEM:
         raise PermissionDenied("foidesk takes this step itself.")
     _require(actor, chosen.permission, request)
@@ -324,9 +324,9 @@ def take_action(request, actor, action_name, *, on=None, note="", notify=False):
         raise NoteMissing(chosen.note_required)
     with transaction.atomic():
         locked = Request.objects.select_for_update().get(pk=request.pk)
-        action = workflow.check(action_name, locked.state)
-        workflow.run_guards(action_name, locked)
-        kind = CLOCK_ACTIONS.get(action_name)
+        action = case_type.check(action_name, locked.state)
+        case_type.run_guards(action_name, locked)
+        kind = action.clock_event or None
         if kind is not None:
             _record_clock_event(locked, actor, kind, on or _today(), note, notify)
         to_state = action.to_state
@@ -339,11 +339,11 @@ def take_action(request, actor, action_name, *, on=None, note="", notify=False):
             record(
                 locked,
                 actor,
-                "state_changed",
+                TimelineEvent.Kind.STATE_CHANGED,
                 f"{action.label}: {before} → {workflow.State(locked.state).label}"
                 + (f". {note}" if note and kind is None else ""),
             )
-        workflow.run_after(action_name, locked, actor, on=on, note=note, notify=notify)
+        case_type.run_effects(action_name, locked, actor, on=on, note=note, notify=notify)
     request.state, request.due_on = locked.state, locked.due_on
     return request
 
@@ -352,8 +352,9 @@ def refusal(request, action_name):
     """Why ``action_name`` would be refused on ``request`` now, or "" if it would not: so a
     page offers only what can be done, and says why the rest cannot."""
     try:
-        workflow.check(action_name, request.state)
-        workflow.run_guards(action_name, request)
+        case_type = workflow.case_type_of(request)
+        case_type.check(action_name, request.state)
+        case_type.run_guards(action_name, request)
     except workflow.TransitionRefused as refused:
         return str(refused)
     return ""
@@ -391,7 +392,7 @@ def _record_clock_event(request, actor, kind, on, note, notify):
     record(
         request,
         actor,
-        "clock",
+        TimelineEvent.Kind.CLOCK,
         f"{event.get_kind_display()} on {show(on)}{due}" + (f". {note}" if note else ""),
     )
 
@@ -437,7 +438,7 @@ def request_contribution(request, actor, service_area, questions, instructions="
         record(
             request,
             actor,
-            "contribution_requested",
+            TimelineEvent.Kind.CONTRIBUTION_REQUESTED,
             f"{service_area} asked to answer {numbers} by {show(contribution.due_on)}",
         )
         if request.state != workflow.State.AWAITING_CONTRIBUTIONS:
@@ -458,7 +459,7 @@ def answer_contribution(contribution, actor, answer):
         record(
             contribution.request,
             actor,
-            "contribution_answered",
+            TimelineEvent.Kind.CONTRIBUTION_ANSWERED,
             f"{contribution.service_area} answered",
         )
     return contribution

@@ -14,19 +14,16 @@ from django.views.decorators.http import require_POST
 from foidesk.accounts import permissions
 from foidesk.accounts.models import User
 from foidesk.accounts.roles import Role
-from foidesk.casework import caseload, forms, services, workflow
+from foidesk.casework import caseload, forms, requesters, services, workflow
 from foidesk.casework.models import Contribution, Request
 from foidesk.casework.workflow import State
-from foidesk.config.pages import form_page, posted
-from foidesk.publication import services as publication
-from foidesk.publication.models import DisclosureEntry
 from foidesk.similar import services as similar_requests
 from foidesk.similar.index import SimilarityError
+from foidesk.web.pages import form_page, posted
 
 logger = logging.getLogger(__name__)
 
 # Actions that ask for a date and a note before they are taken; the rest ask for a note.
-CLOCK_ACTIONS = set(services.CLOCK_ACTIONS)
 
 
 @permissions.require(permissions.VIEW_STAFF_PAGES)
@@ -132,7 +129,8 @@ def request_page(request, reference):
     case = _case(request, reference)
     user = request.user
     actions, not_yet = [], []
-    for action in workflow.available(case.state):
+    case_type = workflow.case_type_of(case)
+    for action in case_type.available(case.state):
         if not user.has_perm(action.permission, case):
             continue
         # Two actions taken on the same page (sending, and recording as sent) show once.
@@ -162,14 +160,15 @@ def request_page(request, reference):
         "casework/request.html",
         {
             "case": case,
-            "subject": publication.subject_shown_to(user, case),
+            "subject": requesters.subject_shown_to(user, case),
             "deadline": services.deadline_of(case),
             "working_days_left": _working_days_left(case),
             "show_requester": user.has_perm(permissions.VIEW_REQUESTER, case),
             "handles": handles,
             "actions": actions,
             "not_yet": not_yet,
-            "details_needed": CLOCK_ACTIONS
+            # Actions that ask for a date or a note on a page of their own.
+            "details_needed": {a.name for a in case_type.actions if a.clock_event}
             | {"withdraw", "lapse", "return_for_changes", "correct"},
             "questions": case.questions.all(),
             "contributions": contributions,
@@ -177,7 +176,8 @@ def request_page(request, reference):
             "timeline": case.timeline.select_related("actor").all(),
             "similar": _similar(case, user),
             "can_copy": handles and case.is_open,
-            "disclosure": DisclosureEntry.objects.filter(request=case).first(),
+            # The disclosure log's entry, if any, through its one-to-one reverse relation.
+            "disclosure": getattr(case, "disclosure", None),
             "assign_form": forms.AssignForm(
                 officers=_officers(), initial={"officer": case.assigned_officer_id}
             )
@@ -208,14 +208,14 @@ def _working_days_left(case):
 def action(request, reference, name):
     case = _case(request, reference)
     try:
-        chosen = workflow.find(name)
+        chosen = workflow.case_type_of(case).action(name)
     except workflow.TransitionRefused:
         raise Http404("There is no such action.") from None
     if not request.user.has_perm(chosen.permission, case):
         raise PermissionDenied("Your role does not allow this.")
     if chosen.page:
         return redirect(chosen.page, reference=case.reference)
-    form_class = forms.ClockActionForm if name in CLOCK_ACTIONS else forms.NoteForm
+    form_class = forms.ClockActionForm if chosen.clock_event else forms.NoteForm
     form = form_class(posted(request), initial={"on": timezone.localdate()})
     problem = None
     if request.method == "POST" and form.is_valid():
@@ -243,7 +243,7 @@ def action(request, reference, name):
             "action": chosen,
             "form": form,
             "problem": problem,
-            "clock": name in CLOCK_ACTIONS,
+            "clock": bool(chosen.clock_event),
             "deadline": services.deadline_of(case) if name == "extend" else None,
             "today": timezone.localdate(),
         },
@@ -354,7 +354,7 @@ def contributions(request):
     )
     page = Paginator(mine, caseload.PAGE_SIZE).get_page(request.GET.get("page"))
     for asked in page.object_list:
-        asked.subject = publication.subject_shown_to(request.user, asked.request)
+        asked.subject = requesters.subject_shown_to(request.user, asked.request)
     return render(
         request,
         "casework/contributions.html",
@@ -385,7 +385,7 @@ def contribution(request, pk):
         "casework/contribution.html",
         {
             "asked": asked,
-            "subject": publication.subject_shown_to(request.user, asked.request),
+            "subject": requesters.subject_shown_to(request.user, asked.request),
             "form": form,
             "may_answer": may_answer,
             "problem": problem,

@@ -80,7 +80,7 @@ TEMPLATES = [
         "DIRS": [PACKAGE_DIR / "jinja2"],
         "APP_DIRS": True,
         "OPTIONS": {
-            "environment": "foidesk.config.jinja2.environment",
+            "environment": "foidesk.web.jinja2.environment",
             "context_processors": [
                 "django.template.context_processors.request",
                 "django.template.context_processors.csp",
@@ -149,6 +149,12 @@ STORAGES = {
 
 # Background work (reminder emails): queued in the database, run by `foidesk worker`.
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+
+# The kinds of case foidesk handles, each with its whole workflow (casework.workflow).
+CASE_TYPES = [
+    "foidesk.casework.case_types.REQUEST",
+    "foidesk.casework.case_types.SUBJECT_ACCESS",
+]
 
 MAILERS = environment.mailers(env, DATA_DIR)
 # A mailbox that `foidesk mail-poll` fetches requests from, over TLS.

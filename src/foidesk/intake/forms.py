@@ -1,7 +1,7 @@
 from django import forms
 
-from foidesk.config.forms import require_reply_address
 from foidesk.intake import parsing
+from foidesk.web.forms import require_reply_address
 
 MAX_REQUEST_CHARS = 20_000
 

@@ -28,6 +28,7 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 
 from foidesk.casework import services as casework
+from foidesk.casework.models import TimelineEvent
 from foidesk.intake.models import Attachment, Correspondence
 
 logger = logging.getLogger(__name__)
@@ -88,7 +89,12 @@ def send(case, kind, *, subject, text, html="", files=(), actor=None):
                 size=len(data),
                 stored_as=stored,
             )
-        casework.record(case, actor, "email", f"{sent.get_kind_display()} queued to send by email")
+        casework.record(
+            case,
+            actor,
+            TimelineEvent.Kind.EMAIL,
+            f"{sent.get_kind_display()} queued to send by email",
+        )
         transaction.on_commit(lambda: deliver.enqueue(sent.pk))
     return sent
 
@@ -148,7 +154,9 @@ def deliver(correspondence_id):
         sent.status = Correspondence.Status.SENT
         sent.error = ""
         sent.save(update_fields=["status", "error", "attempts"])
-        casework.record(sent.request, None, "email", f"{sent.get_kind_display()} sent by email")
+        casework.record(
+            sent.request, None, TimelineEvent.Kind.EMAIL, f"{sent.get_kind_display()} sent by email"
+        )
         _tell(delivered, sent)
     return sent.status
 
@@ -173,7 +181,10 @@ def try_again(sent, actor, address=None):
         sent.attempts = 0
         sent.save(update_fields=["status", "attempts", "recipient"])
         casework.record(
-            sent.request, actor, "email", f"{sent.get_kind_display()} queued to try again"
+            sent.request,
+            actor,
+            TimelineEvent.Kind.EMAIL,
+            f"{sent.get_kind_display()} queued to try again",
         )
         _tell(queued_again, sent)
         transaction.on_commit(lambda: deliver.enqueue(sent.pk))
@@ -186,7 +197,9 @@ def _correct_address(sent, actor, address):
     requester.save(update_fields=["email"])
     sent.recipient = address
     # The timeline names no address: contributors read it.
-    casework.record(sent.request, actor, "email", "The requester's email address corrected")
+    casework.record(
+        sent.request, actor, TimelineEvent.Kind.EMAIL, "The requester's email address corrected"
+    )
 
 
 def failed():
@@ -254,7 +267,7 @@ def _failed(sent, reason):
     casework.record(
         sent.request,
         None,
-        "email",
+        TimelineEvent.Kind.EMAIL,
         f"{sent.get_kind_display()} could not be sent by email: see the correspondence",
     )
     _tell(not_delivered, sent)

@@ -20,13 +20,11 @@ from django.tasks import task
 from django.template.loader import render_to_string
 from django.utils import timezone
 
-from foidesk import law
 from foidesk.casework import services as casework
 from foidesk.casework import workflow
-from foidesk.casework.models import Request
-from foidesk.intake import outgoing, parsing
+from foidesk.casework.models import Request, TimelineEvent
+from foidesk.intake import parsing
 from foidesk.intake.models import Attachment, Correspondence, InboundMessage, IntakeProblem
-from foidesk.law.dates import show
 
 logger = logging.getLogger(__name__)
 
@@ -197,7 +195,9 @@ def _automatic(message, parsed, case):
         sender=(parsed.from_address or parsed.from_name)[:500],
     )
     if case is not None and parsed.kind in AUTOMATIC_NOTES:
-        casework.record(case, casework.SYSTEM, "email", AUTOMATIC_NOTES[parsed.kind])
+        casework.record(
+            case, casework.SYSTEM, TimelineEvent.Kind.EMAIL, AUTOMATIC_NOTES[parsed.kind]
+        )
 
 
 AUTOMATIC_NOTES = {
@@ -224,7 +224,9 @@ def _reply(message, parsed, case):
     InboundMessage.objects.filter(pk=message.pk).update(
         outcome=InboundMessage.Outcome.REPLY, request=case
     )
-    casework.record(case, casework.SYSTEM, "email", "Email from the requester received")
+    casework.record(
+        case, casework.SYSTEM, TimelineEvent.Kind.EMAIL, "Email from the requester received"
+    )
     if case.state == workflow.State.AWAITING_CLARIFICATION:
         casework.take_action(
             case,
@@ -254,7 +256,9 @@ def _new_request(message, parsed, actor=casework.SYSTEM):
     )
     _correspond(message, parsed, case, Correspondence.Kind.REQUEST)
     for note in parsed.problems:
-        casework.record(case, casework.SYSTEM, "email", f"On reading the email: {note}")
+        casework.record(
+            case, casework.SYSTEM, TimelineEvent.Kind.EMAIL, f"On reading the email: {note}"
+        )
     InboundMessage.objects.filter(pk=message.pk).update(
         outcome=InboundMessage.Outcome.NEW_REQUEST, request=case
     )
@@ -370,43 +374,3 @@ def resolve(problem, actor, resolution):
     problem.resolved_by = actor
     problem.resolution = resolution[:200]
     problem.save(update_fields=["resolved_at", "resolved_by", "resolution"])
-
-
-# Email to the requester when the workflow says so.
-
-
-def _due(case):
-    """The due date for an email, and whether it is already past on the day the email goes:
-    an email never promises a day gone by, it says the request is overdue instead."""
-    if case.due_on is None:
-        return {"due": "", "overdue": False}
-    return {"due": show(case.due_on), "overdue": case.due_on < timezone.localdate()}
-
-
-@workflow.after("logged")
-def _acknowledge(case, actor, notify=False, **details):
-    if notify and case.requester and case.requester.email:
-        outgoing.send_templated(
-            case,
-            Correspondence.Kind.ACKNOWLEDGEMENT,
-            "acknowledgement",
-            {
-                "received": show(timezone.localdate(case.received_at)),
-                "time_limit": law.Regime(case.regime).rules.limit.in_words,
-                **_due(case),
-            },
-            actor=actor,
-        )
-
-
-def _tell(kind, template):
-    def then(case, actor, notify=False, note="", **details):
-        if notify and case.requester and case.requester.email:
-            outgoing.send_templated(case, kind, template, {"note": note, **_due(case)}, actor=actor)
-
-    return then
-
-
-workflow.after("seek_clarification")(_tell(Correspondence.Kind.CLARIFICATION, "clarification"))
-workflow.after("fee_notice")(_tell(Correspondence.Kind.FEE_NOTICE, "fee_notice"))
-workflow.after("extend")(_tell(Correspondence.Kind.EXTENSION, "extension"))

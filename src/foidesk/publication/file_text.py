@@ -1,5 +1,5 @@
 """The readable text of a file to be released in the disclosure log, so that it can be
-checked for personal data (:mod:`foidesk.publication.personal_data`) before it goes live.
+checked for personal data (:mod:`foidesk.text.personal_data`) before it goes live.
 
 What matters is what the file carries, not only what a reader sees on the first screen:
 hidden sheets, formulas, comments and their authors, headers and footers, footnotes, text

@@ -1,8 +1,8 @@
 from django import forms
 
 from foidesk.casework.models import REGIMES
-from foidesk.config.forms import DateInputField
 from foidesk.responses.services import OUTCOME_LABELS
+from foidesk.web.forms import DateInputField
 
 
 class LogFilterForm(forms.Form):

@@ -12,7 +12,9 @@ anyway with a reason.
 import hashlib
 from dataclasses import dataclass
 
-from foidesk.publication import file_text, filecheck, personal_data
+from foidesk.publication import file_text
+from foidesk.responses import filecheck
+from foidesk.text import personal_data
 
 # Words either side of a finding, shown so the officer can judge it in place.
 CONTEXT = 40

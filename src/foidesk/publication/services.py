@@ -14,12 +14,15 @@ from django.db import transaction
 from django.utils import timezone
 
 from foidesk.accounts import permissions
+from foidesk.casework import requesters
 from foidesk.casework import services as casework
+from foidesk.casework.models import TimelineEvent
 from foidesk.casework.workflow import State
-from foidesk.publication import personal_data, redaction, release, search
+from foidesk.publication import release, search
 from foidesk.publication.models import DisclosureEntry, DisclosureFile, DisclosureVersion
 from foidesk.responses import documents, markup
 from foidesk.responses import services as responses
+from foidesk.text import personal_data, redaction
 
 PUBLISHABLE_STATES = {State.RESPONDED, State.CLOSED}
 PDF = "application/pdf"
@@ -63,35 +66,10 @@ def _require(actor, case):
         raise PermissionDenied("Only FOI officers publish requests.")
 
 
-def known_requester(case):
-    """What foidesk knows of the requester, to take out of all it publishes: their details
-    as kept, and any telephone number their request gives (in its signature)."""
-    requester = case.requester
-    return {
-        "name": requester.name if requester else "",
-        "emails": [requester.email] if requester and requester.email else [],
-        "address": requester.postal_address if requester else "",
-        "phones": [
-            case.body[found.start : found.end]
-            for found in personal_data.find(case.body, None)
-            if found.kind == "phone"
-        ],
-    }
-
-
 def _allowed():
     """The authority's own contact details: published on purpose, never a concern."""
     authority = casework.current_authority()
     return [detail for detail in [authority.postal_address, authority.email] if detail]
-
-
-def subject_shown_to(user, case):
-    """The request's subject as ``user`` may see it. A subject can name the requester
-    ("Freedom of Information request - Jo Bloggs"), and only those who may see the requester
-    may see that; contributors and everyone else see it redacted."""
-    if user.has_perm(permissions.VIEW_REQUESTER, case):
-        return case.subject
-    return redaction.redact(case.subject, **known_requester(case)).text
 
 
 # Rounds of finding the requester in what would be published and taking it out: each one
@@ -127,7 +105,7 @@ def _letter_name(case):
 
 
 def _preview(case, title, removing, files):
-    known = known_requester(case)
+    known = requesters.known_requester(case)
     also = list(removing)
     request = redaction.redact(case.body, **known, also=also)
     unrewritten = responses.compose_letter(case, addressed=False, request_text=request.text)
@@ -266,7 +244,12 @@ def publish(case, actor, *, title, topic, files, remove=(), keep=None):
     entry.unpublished_reason = ""
     entry.save()
     search.index(entry)
-    casework.record(case, actor, "published", f"Published in the disclosure log (version {number})")
+    casework.record(
+        case,
+        actor,
+        TimelineEvent.Kind.PUBLISHED,
+        f"Published in the disclosure log (version {number})",
+    )
     return entry
 
 
@@ -308,7 +291,9 @@ def unpublish(entry, actor, reason):
     entry.unpublished_reason = reason.strip()
     entry.save(update_fields=["unpublished_at", "unpublished_reason"])
     search.remove(entry)
-    casework.record(entry.request, actor, "published", "Taken down from the disclosure log")
+    casework.record(
+        entry.request, actor, TimelineEvent.Kind.TAKEN_DOWN, "Taken down from the disclosure log"
+    )
 
 
 @dataclass(frozen=True)

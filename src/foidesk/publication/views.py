@@ -14,10 +14,10 @@ from django.utils import feedgenerator
 from foidesk.accounts import permissions
 from foidesk.casework.models import Request, ServiceArea
 from foidesk.casework.services import current_authority
-from foidesk.config.pages import form_page, posted
 from foidesk.publication import forms, services
 from foidesk.publication.models import DisclosureEntry
 from foidesk.responses import tables
+from foidesk.web.pages import form_page, posted
 
 PAGE_SIZE = 20
 FEED_SIZE = 50

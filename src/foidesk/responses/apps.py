@@ -6,6 +6,6 @@ class ResponsesConfig(AppConfig):
     verbose_name = "Responses"
 
     def ready(self):
-        # Importing registers the workflow's guards and effects, and the receivers of
-        # the outgoing mail's delivered and not_delivered signals.
-        from foidesk.responses import sending, services  # noqa: F401
+        # Importing connects the receivers of the outgoing mail's delivered and
+        # not_delivered signals.
+        from foidesk.responses import sending  # noqa: F401

@@ -1,7 +1,7 @@
 from django import forms
 
-from foidesk.config.forms import DateInputField
 from foidesk.responses.models import Held, Outcome, Response, SentResponse
+from foidesk.web.forms import DateInputField
 
 
 class DecisionForm(forms.Form):

@@ -19,12 +19,11 @@ from django.utils import timezone
 
 from foidesk.casework import services as casework
 from foidesk.casework import workflow
-from foidesk.casework.models import moment
+from foidesk.casework.models import TimelineEvent, moment
 from foidesk.intake import outgoing
 from foidesk.intake.models import Correspondence
 from foidesk.law.dates import show, uk_date
-from foidesk.publication import filecheck
-from foidesk.responses import changes, documents, services
+from foidesk.responses import changes, documents, filecheck, services
 from foidesk.responses.models import SentFile, SentResponse
 from foidesk.responses.services import ResponseError
 
@@ -93,7 +92,10 @@ def send_by_email(case, actor):
             stored = attached.get(services.file_name(case, name))
             _keep(sent, case, name, data, stored)
         casework.record(
-            case, actor, "response_sent", f"Response version {version} queued to send by email"
+            case,
+            actor,
+            TimelineEvent.Kind.RESPONSE_SENT,
+            f"Response version {version} queued to send by email",
         )
     return sent
 
@@ -206,7 +208,7 @@ def _responded(case, sent, actor):
             words += f": {sent.reason}"
         found = changes.between(previous.snapshot, sent.snapshot)
         words += ". What changed: " + changes.describe(found) if found else ". Nothing else changed"
-    casework.record(case, actor, "response_sent", words)
+    casework.record(case, actor, TimelineEvent.Kind.RESPONSE_SENT, words)
     response = services.response_of(case)
     if response.correction_reason:
         response.correction_reason = ""
@@ -323,13 +325,3 @@ def not_delivered(case):
         .order_by("-version")
         .first()
     )
-
-
-@workflow.guard("send_by_email")
-@workflow.guard("mark_sent")
-def _nothing_on_its_way(case):
-    if in_flight(case) is not None:
-        raise workflow.TransitionRefused(
-            "An email of this response is waiting for the mail server: wait until it is "
-            "accepted or refused."
-        )

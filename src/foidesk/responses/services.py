@@ -15,7 +15,7 @@ from foidesk import law
 from foidesk.accounts import permissions
 from foidesk.casework import services as casework
 from foidesk.casework import workflow
-from foidesk.casework.models import ClockEvent, Request
+from foidesk.casework.models import ClockEvent, Request, TimelineEvent
 from foidesk.law.dates import uk_date
 from foidesk.responses import changes, documents, letter, markup, tables
 from foidesk.responses.models import (
@@ -117,7 +117,7 @@ def record_decision(case, actor, number, *, held, outcome, answer, exemptions, p
         casework.record(
             case,
             actor,
-            "decision",
+            TimelineEvent.Kind.DECISION,
             f"Q{number}: {Outcome(outcome).label}" + (f" ({cited})" if cited else ""),
         )
         recheck_approval(case)
@@ -141,7 +141,10 @@ def record_exemption_use(case, actor, key, *, reasons, for_disclosure, for_withh
     with transaction.atomic():
         use.save()
         casework.record(
-            case, actor, "exemption", f"Reasons for {law.exemption(key).citation} recorded"
+            case,
+            actor,
+            TimelineEvent.Kind.EXEMPTION,
+            f"Reasons for {law.exemption(key).citation} recorded",
         )
         recheck_approval(case)
 
@@ -159,7 +162,7 @@ def update_response(case, actor, **fields):
         setattr(response, name, value.strip() if isinstance(value, str) else value)
     with transaction.atomic():
         response.save()
-        casework.record(case, actor, "response", "Response details edited")
+        casework.record(case, actor, TimelineEvent.Kind.RESPONSE, "Response details edited")
         recheck_approval(case)
 
 
@@ -189,7 +192,9 @@ def save_sheet(case, actor, sheet, position=None, replace=None):
         stored.position = case.answer_sheets.count()
     with transaction.atomic():
         stored.save()
-        casework.record(case, actor, "answer_table", f"Answer sheet “{sheet.name}” saved")
+        casework.record(
+            case, actor, TimelineEvent.Kind.ANSWER_TABLE, f"Answer sheet “{sheet.name}” saved"
+        )
         recheck_approval(case)
     return stored
 
@@ -226,7 +231,9 @@ def delete_sheet(case, actor, sheet):
     _require(actor, case)
     with transaction.atomic():
         sheet.delete()
-        casework.record(case, actor, "answer_table", f"Answer sheet “{sheet.name}” removed")
+        casework.record(
+            case, actor, TimelineEvent.Kind.ANSWER_TABLE, f"Answer sheet “{sheet.name}” removed"
+        )
         recheck_approval(case)
 
 
@@ -671,7 +678,7 @@ def copy_from(case, source, actor):
     casework.record(
         case,
         actor,
-        "response",
+        TimelineEvent.Kind.RESPONSE,
         f"Response started from {source.reference}'s: check each part is still true",
     )
     # With an answer to start from, drafting is what comes next.
@@ -758,7 +765,10 @@ def confirm_copied(case, actor):
         AnswerSheet.objects.filter(pk__in=[s.pk for s in sheets]).update(copied_from="")
         parts = [f"Q{d.question.number}" for d in decisions] + [f"sheet “{s.name}”" for s in sheets]
         casework.record(
-            case, actor, "response", f"Copied answers checked as still true: {_and(parts)}"
+            case,
+            actor,
+            TimelineEvent.Kind.RESPONSE,
+            f"Copied answers checked as still true: {_and(parts)}",
         )
 
 
@@ -860,76 +870,3 @@ def recheck_approvals():
     to send is checked again."""
     ready = Request.objects.filter(state=workflow.State.AWAITING_DISPATCH)
     return sum(bool(recheck_approval(case)) for case in ready)
-
-
-def _keeps_what_the_approver_saw(kind):
-    def then(case, actor, **details):
-        ApprovalDecision.objects.create(
-            request=case, kind=kind, decided_by=actor, snapshot=snapshot(case)
-        )
-
-    return then
-
-
-workflow.after("approve")(_keeps_what_the_approver_saw(ApprovalDecision.Kind.APPROVED))
-workflow.after("return_for_changes")(_keeps_what_the_approver_saw(ApprovalDecision.Kind.RETURNED))
-
-
-@workflow.after("edited")
-def _questions_or_officer_changed(case, actor, **details):
-    # The questions are quoted in the letter, and the assigned officer signs it.
-    recheck_approval(case)
-
-
-@workflow.after("correct")
-def _correction_begins(case, actor, note="", **details):
-    response = response_of(case)
-    response.correction_reason = note.strip()
-    response.save(update_fields=["correction_reason"])
-
-
-@workflow.guard("submit_for_approval")
-@workflow.guard("approve")
-@workflow.guard("send_by_email")
-@workflow.guard("mark_sent")
-def _response_must_be_complete(case):
-    """FOIA s.17 and s.16: nothing goes to an approver or a requester until it is complete."""
-    missing = problems(case)
-    if missing:
-        raise workflow.TransitionRefused("The response is not ready yet: " + " ".join(missing))
-
-
-@workflow.guard("submit_for_approval")
-@workflow.guard("approve")
-@workflow.guard("send_by_email")
-@workflow.guard("mark_sent")
-def _copied_decisions_must_be_checked(case):
-    """An officer vouches for every answer that goes out. Not a statutory rule, so it lives
-    here rather than in foidesk.law: the law asks what the letter says, not who checked it."""
-    unchecked = unchecked_copies(case)
-    if unchecked:
-        raise workflow.TransitionRefused(" ".join(unchecked))
-
-
-@workflow.guard("send_by_email")
-@workflow.guard("mark_sent")
-def _approval_first(case):
-    if case.state == workflow.State.DRAFTING and casework.current_authority().approval_required:
-        raise workflow.TransitionRefused(
-            "Responses here are approved before they are sent: send it for approval first."
-        )
-
-
-@workflow.guard("send_by_email")
-@workflow.guard("mark_sent")
-def _as_approved(case):
-    """What goes is what was approved: a change since approval needs approval again."""
-    if case.state != workflow.State.AWAITING_DISPATCH:
-        return
-    found = changed_since_approval(case)
-    if found:
-        raise workflow.TransitionRefused(
-            "The response has changed since it was approved ("
-            + changes.describe(found, limit=3)
-            + "): it must be approved again before it is sent."
-        )

@@ -16,11 +16,10 @@ from foidesk.accounts import permissions
 from foidesk.casework import services as casework
 from foidesk.casework import workflow
 from foidesk.casework.models import Request
-from foidesk.config.pages import form_page, posted
 from foidesk.intake.outgoing import OutgoingError
-from foidesk.publication import filecheck
-from foidesk.responses import documents, forms, letter, sending, services, tables
+from foidesk.responses import documents, filecheck, forms, letter, sending, services, tables
 from foidesk.responses.models import AnswerSheet
+from foidesk.web.pages import form_page, posted
 
 # What refuses a change or a sending, each with a message for the officer.
 REFUSALS = (
@@ -100,14 +99,15 @@ RESPONSE_STEPS = ["submit_for_approval", "approve", "return_for_changes", "send_
 
 def _next_steps(user, case):
     steps = []
+    case_type = workflow.case_type_of(case)
     for name in RESPONSE_STEPS:
-        action = workflow.find(name)
+        action = case_type.action(name)
         allowed = case.state in action.from_states and user.has_perm(action.permission, case)
         if allowed and not casework.refusal(case, name):
             steps.append(action)
     if not any(step.page for step in steps) and user.has_perm(workflow.HANDLE, case):
         # Where the response cannot be emailed it can still be recorded as sent.
-        recorded = workflow.find("mark_sent")
+        recorded = case_type.action("mark_sent")
         if case.state in recorded.from_states and not casework.refusal(case, "mark_sent"):
             steps.append(recorded)
     return steps

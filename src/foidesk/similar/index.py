@@ -58,7 +58,7 @@ import scipy.sparse as sp
 from rapidfuzz import fuzz, process
 from scipy.sparse.csgraph import connected_components
 
-from foidesk.casework import wrapping
+from foidesk.text import wrapping
 
 logger = logging.getLogger(__name__)
 

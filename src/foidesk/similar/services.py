@@ -31,12 +31,12 @@ from django.db.models import Count
 from django.tasks import task
 
 from foidesk.accounts import permissions
+from foidesk.casework import requesters
 from foidesk.casework.models import Request
-from foidesk.publication import personal_data
-from foidesk.publication import services as publication
 from foidesk.publication.models import DisclosureEntry
 from foidesk.similar.index import SimilarityError, SimilarityIndex, round_robins
 from foidesk.similar.models import RoundRobinMember
+from foidesk.text import personal_data
 
 logger = logging.getLogger(__name__)
 
@@ -157,7 +157,7 @@ def _shown(case, match, alike, user, asking):
         # role may see it (it can name the requester).
         subject=disclosure.current.title
         if not user.is_authenticated
-        else publication.subject_shown_to(user, case),
+        else requesters.subject_shown_to(user, case),
         state=case.state,
         state_label=case.get_state_display(),
         score=round(match.score, 3),
@@ -169,15 +169,15 @@ def _shown(case, match, alike, user, asking):
 
 def _without_requesters(terms, cases):
     """``terms`` without any that is personal data, or part of a requester's details."""
-    requesters = [
+    theirs = [
         personal_data.Requester(
             name=known["name"], emails=known["emails"], postal_address=known["address"]
         )
-        for known in (publication.known_requester(case) for case in cases)
+        for known in (requesters.known_requester(case) for case in cases)
     ]
     words = " ".join(
         " ".join([requester.name, *requester.emails, requester.postal_address])
-        for requester in requesters
+        for requester in theirs
     ).lower()
     return [
         term for term in terms if term.lower() not in words and not personal_data.find(term, None)

@@ -1,6 +1,6 @@
 """What is taken out of a request before it is published (LAW.md section 8)."""
 
-from foidesk.publication.redaction import REMOVED, redact, redact_letter
+from foidesk.text.redaction import REMOVED, redact, redact_letter
 
 
 def test_a_reply_quoting_earlier_mail_keeps_only_the_new_text():

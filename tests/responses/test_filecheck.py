@@ -38,8 +38,8 @@ from pypdf.generic import (
 )
 from weasyprint import HTML
 
-from foidesk.publication import filecheck
-from foidesk.publication.filecheck import (
+from foidesk.responses import documents, filecheck, markup, tables
+from foidesk.responses.filecheck import (
     KINDS,
     REMEDIES,
     FileCheckError,
@@ -48,7 +48,6 @@ from foidesk.publication.filecheck import (
     remove_properties,
     visible_cells_as_csv,
 )
-from foidesk.responses import documents, markup, tables
 from foidesk.responses.letter import Letter
 
 
@@ -1030,7 +1029,7 @@ def test_the_check_does_not_load_django():
         [
             sys.executable,
             "-c",
-            "import sys, foidesk.publication.filecheck; print('django' in sys.modules)",
+            "import sys, foidesk.responses.filecheck; print('django' in sys.modules)",
         ],
         capture_output=True,
         text=True,

@@ -10,8 +10,8 @@ import html
 import re
 from dataclasses import dataclass
 
-from foidesk.casework.wrapping import SIGN_OFF, Part, unwrap
-from foidesk.publication import personal_data
+from foidesk.text import personal_data
+from foidesk.text.wrapping import SIGN_OFF, Part, unwrap
 
 REMOVED = "[removed]"
 

@@ -11,7 +11,7 @@ from django.urls import reverse
 from django.utils import timezone
 from jinja2 import ChainableUndefined, ChoiceLoader, Environment, PackageLoader, PrefixLoader
 
-from foidesk.config import forms
+from foidesk.web import forms
 
 
 def url(viewname, /, *args, **kwargs):

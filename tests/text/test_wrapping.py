@@ -4,7 +4,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from foidesk.casework.wrapping import (
+from foidesk.text.wrapping import (
     Part,
     Unwrapped,
     footer_start,

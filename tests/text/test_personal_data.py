@@ -7,7 +7,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from foidesk.publication.personal_data import Finding, Requester, find
+from foidesk.text.personal_data import Finding, Requester, find
 
 CUTHBERT = Requester(
     name="Cuthbert Brambleworth",

@@ -5,7 +5,7 @@ from datetime import date
 import pytest
 from django import forms
 
-from foidesk.config.forms import DateInputField, error_message, error_summary
+from foidesk.web.forms import DateInputField, error_message, error_summary
 
 
 class RequestForm(forms.Form):
