@@ -25,7 +25,6 @@ from foidesk.intake import parsing
 from foidesk.intake import services as intake
 from foidesk.intake.models import InboundMessage, IntakeProblem
 from foidesk.publication import services as publication
-from foidesk.publication.views import entry_url
 from foidesk.responses import documents, sending
 from foidesk.responses import services as responses
 from foidesk.similar import services as similar_requests
@@ -613,7 +612,7 @@ def publish(request, reference: str, payload: schemas.PublishIn):
         201,
         {
             "reference": case.reference,
-            "url": request.build_absolute_uri(entry_url(case.reference)),
+            "url": request.build_absolute_uri(entry.get_absolute_url()),
             "title": entry.current.title,
             "files": [released.filename for released in entry.current.files.all()],
         },
@@ -638,7 +637,7 @@ def disclosure_log(request, q: str = "", page: int = 1):
             "items": [
                 publication.open_data(entry)
                 | {
-                    "url": request.build_absolute_uri(entry_url(entry.request.reference)),
+                    "url": request.build_absolute_uri(entry.get_absolute_url()),
                     "snippet_html": snippet,
                 }
                 for entry, snippet in found.entries

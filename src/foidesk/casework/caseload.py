@@ -118,7 +118,7 @@ def rows(requests, today):
             Row(
                 request,
                 left,
-                overdue=left is not None and left < 0 and request.responded_on is None,
+                overdue=request.is_overdue(today),
                 due_soon=left is not None and 0 <= left <= DUE_SOON_WORKING_DAYS,
                 round_robin=round_robins.get(request.pk, 0),
             )

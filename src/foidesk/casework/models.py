@@ -302,6 +302,15 @@ class Request(models.Model):
     def is_open(self):
         return self.state in OPEN_STATES
 
+    def is_overdue(self, today):
+        """``overdue_on`` for a request in hand: open, past its due date, and no response."""
+        return (
+            self.is_open
+            and self.due_on is not None
+            and self.due_on < today
+            and self.responded_on is None
+        )
+
 
 class Question(models.Model):
     """A numbered part of a request (Q1-Q4 in the reference letter)."""

@@ -6,6 +6,7 @@ earlier versions are kept. Search indexes hold the current version of published 
 
 from django.conf import settings
 from django.db import models
+from django.urls import reverse
 
 from foidesk.casework.models import Request
 
@@ -33,6 +34,10 @@ class DisclosureEntry(models.Model):
 
     def __str__(self):
         return f"Disclosure of {self.request.reference}"
+
+    def get_absolute_url(self):
+        """The entry's public page: the disclosure log's address for the request."""
+        return reverse("publication:entry", kwargs={"reference": self.request.reference})
 
     @property
     def is_live(self):

@@ -103,9 +103,9 @@ def feed(request):
         version = published.current
         atom.add_item(
             title=version.title,
-            link=request.build_absolute_uri(entry_url(published.request.reference)),
+            link=request.build_absolute_uri(published.get_absolute_url()),
             description=version.request_text[:1000],
-            unique_id=request.build_absolute_uri(entry_url(published.request.reference)),
+            unique_id=request.build_absolute_uri(published.get_absolute_url()),
             pubdate=published.published_at,
             updateddate=version.created_at,
             categories=[version.topic] if version.topic else None,
@@ -142,7 +142,7 @@ def export_json(request):
 def _records(request):
     for published in services.live().iterator(chunk_size=2000):
         yield services.open_data(published) | {
-            "url": request.build_absolute_uri(entry_url(published.request.reference))
+            "url": request.build_absolute_uri(published.get_absolute_url())
         }
 
 
@@ -151,10 +151,6 @@ class _Echo:
 
     def write(self, value):
         return value
-
-
-def entry_url(reference):
-    return reverse("publication:entry", kwargs={"reference": reference})
 
 
 def _authority_name():

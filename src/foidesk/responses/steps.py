@@ -142,4 +142,4 @@ def _due(case):
     an email never promises a day gone by, it says the request is overdue instead."""
     if case.due_on is None:
         return {"due": "", "overdue": False}
-    return {"due": show(case.due_on), "overdue": case.due_on < timezone.localdate()}
+    return {"due": show(case.due_on), "overdue": case.is_overdue(timezone.localdate())}
