@@ -1,7 +1,9 @@
 """Who may do what: every permission in foidesk is decided here, as a rules predicate.
 
-Views, templates, the API and the admin site ask ``user.has_perm(NAME, obj)`` with one of
-the names below and decide nothing themselves.
+Each permission below carries the sentence a person refused it is told. Pages, services
+and the API enforce one the same way, ``enforce(user, PERMISSION, obj)`` (a page through
+``require``, a page or API call about one request through ``casework.access``); templates
+ask ``user.has_perm(PERMISSION, obj)`` only to decide what to offer.
 
 - Officers and administrators see every request and handle it.
 - Approvers see every request and approve responses.
@@ -9,11 +11,11 @@ the names below and decide nothing themselves.
   never the requester's personal data.
 """
 
+import functools
+
 import rules
-from django.contrib.auth.decorators import login_required, permission_required
+from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import Http404
-from django.shortcuts import get_object_or_404
 
 from foidesk.accounts.roles import Role
 
@@ -45,17 +47,48 @@ def contribution_open(user, contribution):
     return contribution is not None and contribution.status == "requested"
 
 
-VIEW_STAFF_PAGES = "foidesk.view_staff_pages"
-USE_ADMIN_SITE = "foidesk.use_admin_site"
-VIEW_CASELOAD = "foidesk.view_caseload"
-LOG_REQUEST = "foidesk.log_request"
-VIEW_REQUEST = "foidesk.view_request"
-VIEW_REQUESTER = "foidesk.view_requester"
-HANDLE_REQUEST = "foidesk.handle_request"
-APPROVE_REQUEST = "foidesk.approve_request"
-VIEW_CONTRIBUTIONS = "foidesk.view_contributions"
-ANSWER_CONTRIBUTION = "foidesk.answer_contribution"
-USE_API = "foidesk.use_api"
+class Permission(str):
+    """A permission's name, as ``has_perm`` takes it, with the sentence a person refused it
+    is told: defined once, here, for pages, services and the API alike."""
+
+    def __new__(cls, name, refusal):
+        permission = super().__new__(cls, name)
+        permission.refusal = refusal
+        return permission
+
+
+VIEW_STAFF_PAGES = Permission(
+    "foidesk.view_staff_pages",
+    "Your account has no role in foidesk yet: ask an administrator to give you one.",
+)
+USE_ADMIN_SITE = Permission(
+    "foidesk.use_admin_site", "Administration is open to administrators only."
+)
+VIEW_CASELOAD = Permission(
+    "foidesk.view_caseload", "Only the FOI team and approvers see the whole caseload."
+)
+LOG_REQUEST = Permission("foidesk.log_request", "Only FOI officers log requests.")
+# Refused as "not found", never with a sentence: a contributor is not told which requests
+# exist beyond their service area's.
+VIEW_REQUEST = Permission("foidesk.view_request", "There is no request with that reference.")
+VIEW_REQUESTER = Permission(
+    "foidesk.view_requester", "Only the FOI team and approvers see who made a request."
+)
+HANDLE_REQUEST = Permission(
+    "foidesk.handle_request",
+    "Only FOI officers handle a request: edit it, ask service areas, and prepare, send and "
+    "publish its response.",
+)
+APPROVE_REQUEST = Permission(
+    "foidesk.approve_request", "Only approvers approve a response or return it for changes."
+)
+VIEW_CONTRIBUTIONS = Permission(
+    "foidesk.view_contributions", "Only contributors have contributions to answer."
+)
+ANSWER_CONTRIBUTION = Permission(
+    "foidesk.answer_contribution", "This contribution is not yours to answer, or is answered."
+)
+USE_API = Permission("foidesk.use_api", "Only staff with a role in foidesk use the API.")
 
 rules.add_perm(VIEW_STAFF_PAGES, is_staff_member)
 rules.add_perm(USE_ADMIN_SITE, is_admin)
@@ -73,24 +106,24 @@ rules.add_perm(
 rules.add_perm(USE_API, is_staff_member)
 
 
-def request_or_404(user, requests, reference, *needs):
-    """The request at ``reference`` among ``requests`` (a queryset) if ``user`` may see it,
-    else Http404, not 403: a contributor should not learn which references exist. Then
-    PermissionDenied, with its message, for the first (permission, message) of ``needs``
-    the user lacks on it."""
-    case = get_object_or_404(requests, reference=reference)
-    if not user.has_perm(VIEW_REQUEST, case):
-        raise Http404("No such request.")
-    for permission, message in needs:
-        if not user.has_perm(permission, case):
-            raise PermissionDenied(message)
-    return case
+def enforce(user, permission, obj=None):
+    """The one way a permission is enforced: PermissionDenied, with the permission's own
+    sentence, unless ``user`` has ``permission`` (on ``obj``, where it is about one)."""
+    if not user.has_perm(permission, obj):
+        raise PermissionDenied(permission.refusal)
 
 
 def require(permission):
-    """A view decorator: visitors sign in first; staff without the permission get a 403."""
+    """A page's permission: visitors sign in first; staff without it are refused (403).
+    The page keeps the permission it requires, which the permission matrix test reads."""
 
     def decorate(view):
-        return login_required(permission_required(permission, raise_exception=True)(view))
+        @functools.wraps(view)
+        def page(request, *args, **kwargs):
+            enforce(request.user, permission)
+            return view(request, *args, **kwargs)
+
+        page.permission = permission
+        return login_required(page)
 
     return decorate

@@ -18,7 +18,7 @@ from ninja.security import HttpBearer
 
 from foidesk.accounts import permissions
 from foidesk.api import schemas, tokens
-from foidesk.casework import requesters, services, workflow
+from foidesk.casework import access, requesters, services, workflow
 from foidesk.casework.models import Request
 from foidesk.casework.workflow import State
 from foidesk.intake import parsing
@@ -104,15 +104,6 @@ def not_found(request, error):
     return api.create_response(request, problem(["path", "reference"], message), status=404)
 
 
-def _visible(request, reference):
-    """The request at ``reference`` if this user may see it; 404 alike when it may not."""
-    found = Request.objects.visible_to(request.user).filter(reference=reference)
-    case = found.select_related("requester").first()
-    if case is None:
-        raise Http404
-    return case
-
-
 def _out(case):
     return {
         "reference": case.reference,
@@ -161,8 +152,7 @@ def _detail(request, case):
 @api.post("/requests", response={201: schemas.RequestOut, **PROBLEMS}, tags=["requests"])
 def log_request(request, payload: schemas.RequestIn):
     """Log a request received elsewhere; its text is split into numbered questions."""
-    if not request.user.has_perm(permissions.LOG_REQUEST):
-        raise PermissionDenied("Only FOI officers log requests.")
+    permissions.enforce(request.user, permissions.LOG_REQUEST)
     if not payload.requester.email and not payload.requester.address.strip():
         return Status(
             400,
@@ -195,7 +185,7 @@ def log_request(request, payload: schemas.RequestIn):
 )
 def get_request(request, reference: str):
     """One request, its questions and timeline; the requester only for roles that see it."""
-    return Status(200, _detail(request, _visible(request, reference)))
+    return Status(200, _detail(request, access.case_for(request.user, reference)))
 
 
 @api.get("/requests", response={200: schemas.RequestPage, **PROBLEMS}, tags=["requests"])
@@ -260,7 +250,7 @@ def list_requests(
 )
 def record_event(request, reference: str, payload: schemas.EventIn):
     """Record a clock event; the answer is the request with its new due date."""
-    case = _visible(request, reference)
+    case = access.case_for(request.user, reference)
     try:
         services.take_action(
             case, request.user, EVENT_ACTIONS[payload.kind], on=payload.date, note=payload.note
@@ -271,7 +261,7 @@ def record_event(request, reference: str, payload: schemas.EventIn):
         return Status(400, problem(["body", "note"], str(missing)))
     except services.CaseworkError as refused:
         return Status(400, problem(["body", "date"], str(refused)))
-    return Status(200, _detail(request, _visible(request, reference)))
+    return Status(200, _detail(request, access.case_for(request.user, reference)))
 
 
 @api.post(
@@ -286,7 +276,7 @@ def take_action(
     """Take a workflow action, with an optional body ``{"note", "date"}``; the answer is
     the request in its new state. 400 with the reason when the request's state, its
     response or its clock does not allow it."""
-    case = _visible(request, reference)
+    case = access.case_for(request.user, reference)
     payload = payload or schemas.ActionIn()
     try:
         services.take_action(case, request.user, action, on=payload.date, note=payload.note)
@@ -294,7 +284,7 @@ def take_action(
         return Status(400, problem(["path", "action"], str(refused)))
     except services.CaseworkError as refused:
         return Status(400, problem(["body", "note"], str(refused)))
-    return Status(200, _detail(request, _visible(request, reference)))
+    return Status(200, _detail(request, access.case_for(request.user, reference)))
 
 
 # Formats as documents.FORMATS names them, except the letter's plain text, which is the
@@ -304,11 +294,9 @@ RESPONSE_FORMATS = {
 }
 
 
-def _response_case(request, reference):
-    case = _visible(request, reference)
-    if not request.user.has_perm(permissions.VIEW_REQUESTER, case):
-        raise PermissionDenied("Only the FOI team and approvers see a response.")
-    return case
+def _response_case(request, reference, *needs):
+    # The letter quotes the requester's words: only those who may see the requester.
+    return access.case_for(request.user, reference, permissions.VIEW_REQUESTER, *needs)
 
 
 @api.get(
@@ -353,9 +341,7 @@ def send_response(request, reference: str, payload: schemas.SendIn):
     """Send the response by email (202: queued; the request is responded once the mail
     server accepts it), or record it as sent by post, by hand or from another system on
     ``date`` (200). 400 listing what must happen first."""
-    case = _response_case(request, reference)
-    if not request.user.has_perm(permissions.HANDLE_REQUEST, case):
-        raise PermissionDenied("Only FOI officers send responses.")
+    case = _response_case(request, reference, permissions.HANDLE_REQUEST)
     try:
         if payload.method == "email":
             sent = sending.send_by_email(case, request.user)
@@ -422,7 +408,7 @@ def get_sent_response(request, reference: str, format: str = "pdf", version: int
 def put_decision(request, reference: str, number: int, payload: schemas.DecisionIn):
     """Record what is decided about one question; the answer lists what the response still
     lacks, so a system can tell when it may be approved."""
-    case = _visible(request, reference)
+    case = access.case_for(request.user, reference)
     if not case.questions.filter(number=number).exists():
         return Status(404, problem(["path", "number"], f"Request {reference} has no Q{number}."))
     try:
@@ -468,8 +454,7 @@ def put_decision(request, reference: str, number: int, payload: schemas.Decision
 def intake_email(request):
     """An email for foidesk, as raw RFC 822 bytes in the body: stored first, then read.
     202 with the reference of the request it became or joined, or the problem's id."""
-    if not request.user.has_perm(permissions.HANDLE_REQUEST):
-        raise PermissionDenied("Only FOI officers' tokens may hand in email.")
+    permissions.enforce(request.user, permissions.HANDLE_REQUEST)
     # Read from the stream, not request.body: Django's limit on a request's size in memory
     # is for forms, and would turn away a scanned letter with an HTML page. One byte past
     # the limit is enough to know the email is too large.
@@ -509,8 +494,7 @@ def _too_large():
 )
 def intake_problems(request):
     """Messages waiting for an officer, oldest first."""
-    if not request.user.has_perm(permissions.HANDLE_REQUEST):
-        raise PermissionDenied("Only FOI officers see messages to check.")
+    permissions.enforce(request.user, permissions.HANDLE_REQUEST)
     waiting = IntakeProblem.objects.filter(resolved_at__isnull=True).select_related("message")
     return Status(
         200,
@@ -528,10 +512,7 @@ def intake_problems(request):
 
 
 def _publishing_case(request, reference):
-    case = _visible(request, reference)
-    if not request.user.has_perm(permissions.HANDLE_REQUEST, case):
-        raise PermissionDenied("Only FOI officers publish requests.")
-    return case
+    return access.case_for(request.user, reference, permissions.HANDLE_REQUEST)
 
 
 def _finding(concern):
@@ -662,7 +643,7 @@ def similar(request, reference: str, limit: int = similar_requests.SHOWN):
         return Status(
             400, problem(["query", "limit"], f"Ask for 1 to {similar_requests.CANDIDATES}")
         )
-    case = _visible(request, reference)
+    case = access.case_for(request.user, reference)
     try:
         found = similar_requests.similar_to(case, request.user, limit)
     except SimilarityError as cannot:

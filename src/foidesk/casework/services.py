@@ -123,11 +123,10 @@ def record(request, actor, kind, description):
     )
 
 
-def _require(actor, permission, obj=None):
-    if actor is SYSTEM:
-        return
-    if not actor.has_perm(permission, obj):
-        raise PermissionDenied("Your role does not allow this.")
+def require(actor, permission, obj=None):
+    """``permissions.enforce`` for a service: foidesk itself (SYSTEM) may do anything."""
+    if actor is not SYSTEM:
+        permissions.enforce(actor, permission, obj)
 
 
 @transaction.atomic
@@ -150,7 +149,7 @@ def log_request(
     that already has one; otherwise the authority's scheme gives the next. With
     ``acknowledge`` the requester is told the reference and the due date.
     """
-    _require(actor, permissions.LOG_REQUEST)
+    require(actor, permissions.LOG_REQUEST)
     authority = current_authority()
     if reference is None:
         reference = ReferenceCounter.allocate(
@@ -199,7 +198,7 @@ def refresh_deadline(request):
 
 def set_questions(request, actor, texts):
     """Replace the request's questions with ``texts``, numbered from 1 in order."""
-    _require(actor, permissions.HANDLE_REQUEST, request)
+    require(actor, permissions.HANDLE_REQUEST, request)
     texts = [text.strip() for text in texts if text.strip()]
     if not texts:
         raise CaseworkError("A request needs at least one question.")
@@ -234,7 +233,7 @@ def edit_details(request, actor, *, subject, requested_format, regime, on=None):
     A change of regime (say FOI to EIR, for environmental information) keeps the date of
     receipt: it is recorded as a clock event and the deadline worked out again.
     """
-    _require(actor, permissions.HANDLE_REQUEST, request)
+    require(actor, permissions.HANDLE_REQUEST, request)
     with transaction.atomic():
         changes = []
         if subject != request.subject:
@@ -280,7 +279,7 @@ def _change_regime(request, actor, regime, on):
 
 def assign(request, actor, officer):
     """Give the request to ``officer`` (None: nobody)."""
-    _require(actor, permissions.HANDLE_REQUEST, request)
+    require(actor, permissions.HANDLE_REQUEST, request)
     if officer is not None and not officer.has_perm(permissions.HANDLE_REQUEST, request):
         raise CaseworkError(f"{officer.get_username()} is not an FOI officer.")
     if request.assigned_officer_id == (officer.pk if officer else None):
@@ -319,7 +318,7 @@ def take_action(request, actor, action_name, *, on=None, note="", notify=False):
     chosen = case_type.action(action_name)
     if chosen.system and actor is not SYSTEM:
         raise PermissionDenied("foidesk takes this step itself.")
-    _require(actor, chosen.permission, request)
+    require(actor, chosen.permission, request)
     if chosen.note_required and not note.strip():
         raise NoteMissing(chosen.note_required)
     with transaction.atomic():
@@ -420,7 +419,7 @@ def internal_due_date(request, today=None):
 
 def request_contribution(request, actor, service_area, questions, instructions="", due_on=None):
     """Send ``questions`` to ``service_area`` to answer by ``due_on`` (default: the setting)."""
-    _require(actor, permissions.HANDLE_REQUEST, request)
+    require(actor, permissions.HANDLE_REQUEST, request)
     questions = list(questions)
     if not questions:
         raise CaseworkError("Choose at least one question for the service area to answer.")
@@ -447,7 +446,7 @@ def request_contribution(request, actor, service_area, questions, instructions="
 
 
 def answer_contribution(contribution, actor, answer):
-    _require(actor, permissions.ANSWER_CONTRIBUTION, contribution)
+    require(actor, permissions.ANSWER_CONTRIBUTION, contribution)
     if not answer.strip():
         raise CaseworkError("Enter the answer, or what the service area found.")
     with transaction.atomic():

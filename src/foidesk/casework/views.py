@@ -3,7 +3,6 @@
 import logging
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
@@ -14,7 +13,7 @@ from django.views.decorators.http import require_POST
 from foidesk.accounts import permissions
 from foidesk.accounts.models import User
 from foidesk.accounts.roles import Role
-from foidesk.casework import caseload, forms, requesters, services, workflow
+from foidesk.casework import access, caseload, forms, requesters, services, workflow
 from foidesk.casework.models import Contribution, Request
 from foidesk.casework.workflow import State
 from foidesk.similar import services as similar_requests
@@ -119,14 +118,8 @@ def log_request(request):
     return render(request, "casework/log_request.html", {"form": form, "was_due": None})
 
 
-def _case(request, reference):
-    requests = Request.objects.select_related("requester")
-    return permissions.request_or_404(request.user, requests, reference)
-
-
-@permissions.require(permissions.VIEW_STAFF_PAGES)
-def request_page(request, reference):
-    case = _case(request, reference)
+@access.request_page()
+def request_page(request, case):
     user = request.user
     actions, not_yet = [], []
     case_type = workflow.case_type_of(case)
@@ -204,15 +197,13 @@ def _working_days_left(case):
     return services.calendar_of(case.regime).working_days_between(timezone.localdate(), case.due_on)
 
 
-@permissions.require(permissions.VIEW_STAFF_PAGES)
-def action(request, reference, name):
-    case = _case(request, reference)
+@access.request_page()
+def action(request, case, name):
     try:
         chosen = workflow.case_type_of(case).action(name)
     except workflow.TransitionRefused:
         raise Http404("There is no such action.") from None
-    if not request.user.has_perm(chosen.permission, case):
-        raise PermissionDenied("Your role does not allow this.")
+    permissions.enforce(request.user, chosen.permission, case)
     if chosen.page:
         return redirect(chosen.page, reference=case.reference)
     form_class = forms.ClockActionForm if chosen.clock_event else forms.NoteForm
@@ -251,9 +242,8 @@ def action(request, reference, name):
 
 
 @require_POST
-@permissions.require(permissions.VIEW_STAFF_PAGES)
-def assign(request, reference):
-    case = _case(request, reference)
+@access.request_page(permissions.HANDLE_REQUEST)
+def assign(request, case):
     form = forms.AssignForm(request.POST, officers=_officers())
     if form.is_valid():
         try:
@@ -267,11 +257,8 @@ def assign(request, reference):
     return redirect("casework:request", reference=case.reference)
 
 
-@permissions.require(permissions.VIEW_STAFF_PAGES)
-def edit_details(request, reference):
-    case = _case(request, reference)
-    if not request.user.has_perm(permissions.HANDLE_REQUEST, case):
-        raise PermissionDenied("Only FOI officers edit a request.")
+@access.request_page(permissions.HANDLE_REQUEST)
+def edit_details(request, case):
     form = forms.DetailsForm(
         posted(request),
         initial={
@@ -288,11 +275,8 @@ def edit_details(request, reference):
     return _case_form(request, case, "casework/details.html", form, save)
 
 
-@permissions.require(permissions.VIEW_STAFF_PAGES)
-def edit_questions(request, reference):
-    case = _case(request, reference)
-    if not request.user.has_perm(permissions.HANDLE_REQUEST, case):
-        raise PermissionDenied("Only FOI officers edit the questions.")
+@access.request_page(permissions.HANDLE_REQUEST)
+def edit_questions(request, case):
     current = "\n\n".join(question.text for question in case.questions.all())
     form = forms.QuestionsForm(posted(request), initial={"questions": current})
 
@@ -303,11 +287,8 @@ def edit_questions(request, reference):
     return _case_form(request, case, "casework/questions.html", form, save)
 
 
-@permissions.require(permissions.VIEW_STAFF_PAGES)
-def new_contribution(request, reference):
-    case = _case(request, reference)
-    if not request.user.has_perm(permissions.HANDLE_REQUEST, case):
-        raise PermissionDenied("Only FOI officers ask service areas.")
+@access.request_page(permissions.HANDLE_REQUEST)
+def new_contribution(request, case):
     form = forms.ContributionForm(
         posted(request),
         request=case,
@@ -365,13 +346,12 @@ def contributions(request):
 @permissions.require(permissions.VIEW_STAFF_PAGES)
 def contribution(request, pk):
     asked = get_object_or_404(Contribution.objects.select_related("request", "service_area"), pk=pk)
-    _case(request, asked.request.reference)
+    access.case_for(request.user, asked.request.reference)
     may_answer = request.user.has_perm(permissions.ANSWER_CONTRIBUTION, asked)
     form = forms.AnswerForm(posted(request))
     problem = None
     if request.method == "POST":
-        if not may_answer:
-            raise PermissionDenied("This contribution is not yours to answer, or is answered.")
+        permissions.enforce(request.user, permissions.ANSWER_CONTRIBUTION, asked)
         if form.is_valid():
             try:
                 services.answer_contribution(asked, request.user, form.cleaned_data["answer"])

@@ -7,7 +7,6 @@ follows every change.
 
 from dataclasses import dataclass
 
-from django.core.exceptions import PermissionDenied
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.db import transaction
@@ -59,11 +58,6 @@ class Preview:
             for concern in self.concerns
             if not concern.may_be_kept or not keep.get(concern.key, "").strip()
         ]
-
-
-def _require(actor, case):
-    if not actor.has_perm(permissions.HANDLE_REQUEST, case):
-        raise PermissionDenied("Only FOI officers publish requests.")
 
 
 def _allowed():
@@ -188,7 +182,7 @@ def publish(case, actor, *, title, topic, files, remove=(), keep=None):
     Refused, listing each, while a concern is left: the requester's own details always,
     anything else until it is taken out or kept with a reason.
     """
-    _require(actor, case)
+    casework.require(actor, permissions.HANDLE_REQUEST, case)
     keep = {key: reason.strip() for key, reason in (keep or {}).items() if reason.strip()}
     removing = words_to_remove(case, remove, title=title, files=files) if remove else []
     shown = preview(case, title=title, removing=removing, files=files)
@@ -284,7 +278,7 @@ def _keep(version, filename, content_type, data):
 
 @transaction.atomic
 def unpublish(entry, actor, reason):
-    _require(actor, entry.request)
+    casework.require(actor, permissions.HANDLE_REQUEST, entry.request)
     if not reason.strip():
         raise PublicationError("Say why the entry is taken down; the reason is kept.")
     entry.unpublished_at = timezone.now()

@@ -12,7 +12,8 @@ from django.urls import reverse
 from django.utils import feedgenerator
 
 from foidesk.accounts import permissions
-from foidesk.casework.models import Request, ServiceArea
+from foidesk.casework import access
+from foidesk.casework.models import ServiceArea
 from foidesk.casework.services import current_authority
 from foidesk.publication import forms, services
 from foidesk.publication.models import DisclosureEntry
@@ -157,20 +158,9 @@ def _authority_name():
     return current_authority().name
 
 
-def _handled_case(request, reference):
-    """The request, for an officer; hidden (404) from those who may not see it at all."""
-    return permissions.request_or_404(
-        request.user,
-        Request.objects.all(),
-        reference,
-        (permissions.HANDLE_REQUEST, "Only FOI officers publish requests and take them down."),
-    )
-
-
-@permissions.require(permissions.VIEW_STAFF_PAGES)
-def publish(request, reference):
+@access.request_page(permissions.HANDLE_REQUEST)
+def publish(request, case):
     """Preview what would be published, decide on each concern found in it, publish."""
-    case = _handled_case(request, reference)
     posted_title = request.POST.get("title") if request.method == "POST" else None
     posted_files = request.POST.getlist("files") if request.method == "POST" else None
     try:
@@ -219,9 +209,9 @@ def publish(request, reference):
     )
 
 
-@permissions.require(permissions.VIEW_STAFF_PAGES)
-def unpublish(request, reference):
-    found = get_object_or_404(DisclosureEntry, request=_handled_case(request, reference))
+@access.request_page(permissions.HANDLE_REQUEST)
+def unpublish(request, case):
+    found = get_object_or_404(DisclosureEntry, request=case)
     form = forms.UnpublishForm(posted(request))
 
     def save(answers):
@@ -233,7 +223,7 @@ def unpublish(request, reference):
         "publication/unpublish.html",
         form,
         save,
-        done=reverse("casework:request", kwargs={"reference": reference}),
+        done=reverse("casework:request", kwargs={"reference": case.reference}),
         refusals=(services.PublicationError,),
         context={"case": found.request},
     )

@@ -7,7 +7,6 @@ Views, the API and the command line call these. Every change writes the case's t
 import dataclasses
 import re
 
-from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils import timezone
 
@@ -38,8 +37,7 @@ class ResponseError(Exception):
 
 def _require(actor, case):
     """The actor may change this response, and the response may still change."""
-    if not actor.has_perm(permissions.HANDLE_REQUEST, case):
-        raise PermissionDenied("Only FOI officers prepare responses.")
+    casework.require(actor, permissions.HANDLE_REQUEST, case)
     refusal = not_editable(case)
     if refusal:
         raise ResponseError(refusal)

@@ -13,8 +13,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from foidesk.accounts import permissions
+from foidesk.casework import access, workflow
 from foidesk.casework import services as casework
-from foidesk.casework import workflow
 from foidesk.casework.models import Request
 from foidesk.intake.outgoing import OutgoingError
 from foidesk.responses import documents, filecheck, forms, letter, sending, services, tables
@@ -31,22 +31,18 @@ REFUSALS = (
 )
 
 
-def _case(request, reference, edit=False):
-    """The request, if this user may read its response (the letter quotes the requester's
-    words, so only those who may see the requester); ``edit`` for officers only."""
-    needs = [(permissions.VIEW_REQUESTER, "Only the FOI team and approvers see a response.")]
-    if edit:
-        needs.append((permissions.HANDLE_REQUEST, "Only FOI officers prepare responses."))
-    return permissions.request_or_404(request.user, Request.objects.all(), reference, *needs)
+# The letter quotes the requester's words, so a response is read only by those who may see
+# the requester, and prepared by officers.
+READ = (permissions.VIEW_REQUESTER,)
+EDIT = (permissions.VIEW_REQUESTER, permissions.HANDLE_REQUEST)
 
 
 def _back(case):
     return redirect("responses:overview", reference=case.reference)
 
 
-@permissions.require(permissions.VIEW_STAFF_PAGES)
-def overview(request, reference):
-    case = _case(request, reference)
+@access.request_page(*READ)
+def overview(request, case):
     try:
         composed = services.compose_letter(case)
         problem = None
@@ -113,10 +109,9 @@ def _next_steps(user, case):
     return steps
 
 
-@permissions.require(permissions.VIEW_STAFF_PAGES)
-def confirm_copied(request, reference):
+@access.request_page(*EDIT)
+def confirm_copied(request, case):
     """The officer has read every copied answer and says each is still true."""
-    case = _case(request, reference, edit=True)
     if request.method != "POST":
         raise Http404
     if request.POST.get("checked") != "yes":
@@ -133,9 +128,8 @@ def confirm_copied(request, reference):
     return _back(case)
 
 
-@permissions.require(permissions.VIEW_STAFF_PAGES)
-def decision(request, reference, number):
-    case = _case(request, reference, edit=True)
+@access.request_page(*EDIT)
+def decision(request, case, number):
     question = get_object_or_404(case.questions, number=number)
     current = next(d for d in services.decisions_of(case) if d.question_id == question.pk)
     form = forms.DecisionForm(
@@ -165,9 +159,8 @@ def decision(request, reference, number):
     )
 
 
-@permissions.require(permissions.VIEW_STAFF_PAGES)
-def exemption_use(request, reference, key):
-    case = _case(request, reference, edit=True)
+@access.request_page(*EDIT)
+def exemption_use(request, case, key):
     use = get_object_or_404(case.exemption_uses, exemption=key)
     found = services.catalogue_for(case)[key]
     form = forms.ExemptionUseForm(
@@ -189,9 +182,8 @@ def exemption_use(request, reference, key):
     )
 
 
-@permissions.require(permissions.VIEW_STAFF_PAGES)
-def details(request, reference):
-    case = _case(request, reference, edit=True)
+@access.request_page(*EDIT)
+def details(request, case):
     response = services.response_of(case)
     form = forms.ResponseDetailsForm(posted(request), instance=response)
 
@@ -214,10 +206,9 @@ def _response_form(request, case, template, form, save, **context):
     )
 
 
-@permissions.require(permissions.VIEW_STAFF_PAGES)
-def sheet(request, reference, pk=None):
+@access.request_page(*EDIT)
+def sheet(request, case, pk=None):
     """A new sheet (its headings and row titles), or an existing one's cells as a grid."""
-    case = _case(request, reference, edit=True)
     stored = get_object_or_404(case.answer_sheets, pk=pk) if pk else None
     if stored is None:
         return _new_sheet(request, case)
@@ -248,10 +239,9 @@ def sheet(request, reference, pk=None):
     )
 
 
-@permissions.require(permissions.VIEW_STAFF_PAGES)
-def sheet_shape(request, reference, pk):
+@access.request_page(*EDIT)
+def sheet_shape(request, case, pk):
     """Change a sheet's name, column headings and row titles."""
-    case = _case(request, reference, edit=True)
     stored = get_object_or_404(case.answer_sheets, pk=pk)
     form = forms.SheetForm(
         posted(request),
@@ -305,11 +295,10 @@ def _new_sheet(request, case):
     return render(request, "responses/new_sheet.html", {"case": case, "form": form})
 
 
-@permissions.require(permissions.VIEW_STAFF_PAGES)
-def upload(request, reference):
+@access.request_page(*EDIT)
+def upload(request, case):
     """Sheets filled in elsewhere, as CSV or XLSX. The file is kept before it is read, so a
     file that cannot be read is not lost."""
-    case = _case(request, reference, edit=True)
     form = forms.UploadForm(posted(request), request.FILES or None)
     problem = None
     if request.method == "POST" and form.is_valid():
@@ -362,14 +351,14 @@ def _read_sheets(name, data, visible_only=False):
         ]
 
 
-@permissions.require(permissions.VIEW_STAFF_PAGES)
-def copy(request, reference):
+@access.request_page(*EDIT)
+def copy(request, case):
     """Start this response from a similar request's, chosen on the case page."""
-    case = _case(request, reference, edit=True)
     if request.method != "POST":
         raise Http404
-    source = Request.objects.filter(reference=request.POST.get("source", "")).first()
-    if source is None or not request.user.has_perm(permissions.VIEW_REQUEST, source):
+    reference = request.POST.get("source", "")
+    source = Request.objects.visible_to(request.user).filter(reference=reference).first()
+    if source is None:
         messages.error(request, "Choose one of the similar requests listed to copy from.")
         return redirect("casework:request", reference=case.reference)
     refusal = services.not_editable(case)
@@ -384,9 +373,8 @@ def copy(request, reference):
     return _back(case)
 
 
-@permissions.require(permissions.VIEW_STAFF_PAGES)
-def delete_sheet(request, reference, pk):
-    case = _case(request, reference, edit=True)
+@access.request_page(*EDIT)
+def delete_sheet(request, case, pk):
     if request.method != "POST":
         raise Http404
     try:
@@ -400,10 +388,9 @@ def delete_sheet(request, reference, pk):
     return _back(case)
 
 
-@permissions.require(permissions.VIEW_STAFF_PAGES)
-def download_letter(request, reference, extension):
+@access.request_page(*READ)
+def download_letter(request, case, extension):
     """The current draft of the letter."""
-    case = _case(request, reference)
     if extension not in documents.LETTER_FORMATS:
         raise Http404
     try:
@@ -414,10 +401,9 @@ def download_letter(request, reference, extension):
     return _attachment(body, extension, services.file_name(case, extension))
 
 
-@permissions.require(permissions.VIEW_STAFF_PAGES)
-def download_answers(request, reference, extension):
+@access.request_page(*READ)
+def download_answers(request, case, extension):
     """The answer tables as they stand."""
-    case = _case(request, reference)
     if extension not in documents.ANSWER_FORMATS or not case.answer_sheets.exists():
         raise Http404
     return _attachment(
@@ -425,10 +411,9 @@ def download_answers(request, reference, extension):
     )
 
 
-@permissions.require(permissions.VIEW_STAFF_PAGES)
-def download_sent(request, reference, version, extension):
+@access.request_page(*READ)
+def download_sent(request, case, version, extension):
     """A file of a version of the response exactly as it was sent."""
-    case = _case(request, reference)
     sent = sending.sent_version(case, version)
     kept = sending.sent_file(sent, extension) if sent else None
     if kept is None:
@@ -443,11 +428,10 @@ def _attachment(body, extension, filename):
     return response
 
 
-@permissions.require(permissions.VIEW_STAFF_PAGES)
-def send(request, reference):
+@access.request_page(*EDIT)
+def send(request, case):
     """Send the response by email, or record it as sent another way; while an email is
     on its way, say so, and when it could not be delivered, offer to try again."""
-    case = _case(request, reference, edit=True)
     form = forms.SentForm(
         posted(request) if "record" in request.POST else None,
         initial={"on": timezone.localdate()},
