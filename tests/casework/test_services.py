@@ -191,10 +191,10 @@ def test_an_extension_needs_its_reason_and_moves_the_due_date(barnet_case, offic
 
 @pytest.mark.parametrize(
     ("regime", "sources"),
-    [("foi", "FOIA s.10(3), s.17(2)"), ("eir", "EIR reg 7(1), 7(2)")],
+    [("foi", "FOIA s.10(3), s.17(2)"), ("eir", "EIR reg 7(1), 7(3)")],
 )
 def test_an_extension_told_after_the_original_due_date_is_refused(officer, regime, sources):
-    """FOIA s.10(3) with s.17(2), EIR reg 7(2): the requester must be told of an extension
+    """FOIA s.10(3) with s.17(2), EIR reg 7(3): the requester must be told of an extension
     within the first 20 working days, so by Fri 14 Feb 2020 for a request received Fri 17
     Jan 2020 (docs/adr/0007-readings-of-the-time-limits.md). Nothing is saved."""
     case = log(officer, regime=regime)

@@ -8,7 +8,7 @@ working day after it; the response is due on the 20th working day. Clarification
 (FOIA s.1(3)) makes the day it arrives the new date of receipt. Fees (FOIA s.10(2)) pause
 the clock: the days from the fees notice to the payment, both included, do not count.
 An extension must be told to the requester by the original due date (FOIA s.10(3) with
-s.17(2), EIR and EISR reg 7(2), UK GDPR Art 12(3)): one told later is refused.
+s.17(2), EIR reg 7(3), EISR reg 7(2), UK GDPR Art 12(3)): one told later is refused.
 """
 
 from dataclasses import dataclass, field
