@@ -49,7 +49,8 @@ def log(officer, **changes):
 
 
 def test_logging_the_reference_letters_request(barnet_case):
-    """Received 17 Jan 2020, four questions, due 14 Feb 2020 (FOIA s.10(1), LAW.md s.2)."""
+    """Received 17 Jan 2020, four questions, due 14 Feb 2020 (FOIA s.10(1);
+    docs/law/time-limits.md)."""
     assert barnet_case.reference == "5973764"
     assert barnet_case.state == workflow.State.NEW
     assert [q.number for q in barnet_case.questions.all()] == [1, 2, 3, 4]
@@ -363,7 +364,8 @@ def test_the_authority_row_must_exist_for_defaults(officer):
 
 
 def test_changing_from_foi_to_eir_keeps_the_date_of_receipt(barnet_case, officer):
-    """LAW.md s.2 and EIR reg 5(2): the request is the same request, received the same day."""
+    """EIR reg 5(2): the request is the same request, received the same day
+    (docs/law/time-limits.md, a change of regime)."""
     services.edit_details(
         barnet_case,
         officer,

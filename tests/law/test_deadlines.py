@@ -1,4 +1,5 @@
-"""Worked deadlines, each checked by hand against a calendar (LAW.md sections 1-4)."""
+"""Worked deadlines, each checked by hand against a calendar (docs/law/time-limits.md and
+docs/law/internal-reviews-and-complaints.md)."""
 
 from datetime import UTC, date, datetime
 
@@ -175,7 +176,8 @@ def test_extensions_give_40_working_days_in_all(regime, extended_due):
 
 
 def test_foisa_allows_no_extension():
-    """FOISA s.10(1): 20 working days, with no public interest extension (LAW.md s.2)."""
+    """FOISA s.10(1): 20 working days, with no public interest extension
+    (docs/law/time-limits.md, extensions)."""
     with pytest.raises(ExtensionRefused, match="FOISA allows no extension"):
         deadline("foisa", date(2020, 1, 17), extended=True)
     told = [ClockEvent(Event.EXTENSION_APPLIED, date(2020, 1, 24))]
@@ -285,7 +287,7 @@ def test_there_is_no_day_to_extend_by_where_the_law_allows_no_extension():
     ],
 )
 def test_subject_access_is_one_calendar_month(received, expected):
-    """UK GDPR Art 12(3), LAW.md section 3."""
+    """UK GDPR Art 12(3) and 12A (docs/law/time-limits.md, subject access requests)."""
     assert due("sar", received) == expected
 
 
