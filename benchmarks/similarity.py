@@ -1,7 +1,7 @@
 """Similar requests and round-robins (foidesk.similar.index): quality and speed.
 
 (a) Quality on real titles: the 5,462 requests about children's social care sent to UK
-    authorities through WhatDoTheyKnow (data/README.md). Each title is a document (key = row
+    authorities through WhatDoTheyKnow (benchmarks/README.md). Each title is a document (key = row
     number). Two rows are "the same request" when their normalised titles are equal and both
     went to more than one authority ("LAs with same Request" > 1): one round-robin. For every
     row with at least one partner, its top 5 (itself excluded) give precision@5, raw and

@@ -1,5 +1,5 @@
 """The public deadline calculator: a GOV.UK form over foidesk.law, with the authority's own
-bank-holiday changes (LAW.md sections 1-3)."""
+bank-holiday changes (docs/law/time-limits.md)."""
 
 from datetime import date
 

@@ -49,7 +49,8 @@ def log(officer, **changes):
 
 
 def test_logging_the_reference_letters_request(barnet_case):
-    """Received 17 Jan 2020, four questions, due 14 Feb 2020 (FOIA s.10(1), LAW.md s.2)."""
+    """Received 17 Jan 2020, four questions, due 14 Feb 2020 (FOIA s.10(1);
+    docs/law/time-limits.md)."""
     assert barnet_case.reference == "5973764"
     assert barnet_case.state == workflow.State.NEW
     assert [q.number for q in barnet_case.questions.all()] == [1, 2, 3, 4]
@@ -191,10 +192,10 @@ def test_an_extension_needs_its_reason_and_moves_the_due_date(barnet_case, offic
 
 @pytest.mark.parametrize(
     ("regime", "sources"),
-    [("foi", "FOIA s.10(3), s.17(2)"), ("eir", "EIR reg 7(1), 7(2)")],
+    [("foi", "FOIA s.10(3), s.17(2)"), ("eir", "EIR reg 7(1), 7(3)")],
 )
 def test_an_extension_told_after_the_original_due_date_is_refused(officer, regime, sources):
-    """FOIA s.10(3) with s.17(2), EIR reg 7(2): the requester must be told of an extension
+    """FOIA s.10(3) with s.17(2), EIR reg 7(3): the requester must be told of an extension
     within the first 20 working days, so by Fri 14 Feb 2020 for a request received Fri 17
     Jan 2020 (docs/adr/0007-readings-of-the-time-limits.md). Nothing is saved."""
     case = log(officer, regime=regime)
@@ -363,7 +364,8 @@ def test_the_authority_row_must_exist_for_defaults(officer):
 
 
 def test_changing_from_foi_to_eir_keeps_the_date_of_receipt(barnet_case, officer):
-    """LAW.md s.2 and EIR reg 5(2): the request is the same request, received the same day."""
+    """EIR reg 5(2): the request is the same request, received the same day
+    (docs/law/time-limits.md, a change of regime)."""
     services.edit_details(
         barnet_case,
         officer,

@@ -1,4 +1,5 @@
-"""After the response: review requests, the ICO's decision notice, the tribunal (LAW.md s.4)."""
+"""After the response: review requests, the ICO's decision notice, the tribunal
+(docs/law/internal-reviews-and-complaints.md)."""
 
 from datetime import date
 

@@ -1,4 +1,4 @@
-"""The bank holidays behind every working-day count (LAW.md section 1)."""
+"""The bank holidays behind every working-day count (docs/law/time-limits.md)."""
 
 import json
 from datetime import date

@@ -1,4 +1,4 @@
-"""Properties every deadline must have, whatever the dates (LAW.md section 2)."""
+"""Properties every deadline must have, whatever the dates (docs/law/time-limits.md)."""
 
 from datetime import date, timedelta
 

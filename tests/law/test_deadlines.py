@@ -1,4 +1,5 @@
-"""Worked deadlines, each checked by hand against a calendar (LAW.md sections 1-4)."""
+"""Worked deadlines, each checked by hand against a calendar (docs/law/time-limits.md and
+docs/law/internal-reviews-and-complaints.md)."""
 
 from datetime import UTC, date, datetime
 
@@ -175,7 +176,8 @@ def test_extensions_give_40_working_days_in_all(regime, extended_due):
 
 
 def test_foisa_allows_no_extension():
-    """FOISA s.10(1): 20 working days, with no public interest extension (LAW.md s.2)."""
+    """FOISA s.10(1): 20 working days, with no public interest extension
+    (docs/law/time-limits.md, extensions)."""
     with pytest.raises(ExtensionRefused, match="FOISA allows no extension"):
         deadline("foisa", date(2020, 1, 17), extended=True)
     told = [ClockEvent(Event.EXTENSION_APPLIED, date(2020, 1, 24))]
@@ -188,14 +190,14 @@ def test_foisa_allows_no_extension():
     ("regime", "sources"),
     [
         ("foi", "FOIA s.10(3), s.17(2)"),
-        ("eir", "EIR reg 7(1), 7(2)"),
+        ("eir", "EIR reg 7(1), 7(3)"),
         ("eisr", "EISR reg 7(1), 7(2)"),
     ],
 )
 def test_an_extension_told_on_the_original_due_date_is_applied(regime, sources):
     """FOIA s.10(3) with s.17(2): the notice of a public interest extension is still due by
-    day 20 (s.10(1)); EIR and EISR reg 7(2): the requester is told within the 20 working
-    days. Received Fri 17 Jan 2020, due Fri 14 Feb 2020, so the last day is 14 Feb."""
+    day 20 (s.10(1)); EIR reg 7(3) and EISR reg 7(2): the requester is told within the 20
+    working days. Received Fri 17 Jan 2020, due Fri 14 Feb 2020, so the last day is 14 Feb."""
     told = [ClockEvent(Event.EXTENSION_APPLIED, date(2020, 2, 14))]
     result = deadline(regime, date(2020, 1, 17), told)
     assert result.extension_applied
@@ -211,12 +213,12 @@ def test_an_extension_told_on_the_original_due_date_is_applied(regime, sources):
     ("regime", "sources"),
     [
         ("foi", "FOIA s.10(3), s.17(2)"),
-        ("eir", "EIR reg 7(1), 7(2)"),
+        ("eir", "EIR reg 7(1), 7(3)"),
         ("eisr", "EISR reg 7(1), 7(2)"),
     ],
 )
 def test_an_extension_told_the_day_after_the_original_due_date_is_refused(regime, sources):
-    """FOIA s.10(3) with s.17(2), EIR and EISR reg 7(2): told on Sat 15 Feb 2020, the day
+    """FOIA s.10(3) with s.17(2), EIR reg 7(3), EISR reg 7(2): told on Sat 15 Feb 2020, the day
     after the 20th working day, it is too late to extend."""
     told = [ClockEvent(Event.EXTENSION_APPLIED, date(2020, 2, 15))]
     with pytest.raises(ExtensionRefused) as refused:
@@ -285,7 +287,7 @@ def test_there_is_no_day_to_extend_by_where_the_law_allows_no_extension():
     ],
 )
 def test_subject_access_is_one_calendar_month(received, expected):
-    """UK GDPR Art 12(3), LAW.md section 3."""
+    """UK GDPR Art 12(3) and 12A (docs/law/time-limits.md, subject access requests)."""
     assert due("sar", received) == expected
 
 

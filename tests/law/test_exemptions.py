@@ -1,4 +1,5 @@
-"""The exemptions catalogue: FOIA Part II, the EIR, FOISA and the EISR (LAW.md section 5)."""
+"""The exemptions catalogue: FOIA Part II, the EIR, FOISA and the EISR
+(docs/law/refusals-and-exemptions.md)."""
 
 import dataclasses
 import tomllib
@@ -40,7 +41,8 @@ def test_every_entry_is_complete():
 
 
 def test_every_qualified_exemption_and_only_those_need_a_public_interest_test():
-    """Absolute = no public interest test; qualified = the test decides (LAW.md section 5)."""
+    """Absolute = no public interest test; qualified = the test decides (FOIA s.2;
+    docs/law/refusals-and-exemptions.md)."""
     for e in catalogue():
         assert e.public_interest_test == (e.kind == "qualified"), e.key
 
@@ -60,7 +62,7 @@ def test_procedural_refusals_have_no_harm_test():
 
 
 def test_cost_refusals_need_advice_on_narrowing():
-    """LAW.md section 6; FOIA s.12 with s.16, FOISA s.12 with s.15."""
+    """docs/law/refusals-and-exemptions.md; FOIA s.12 with s.16, FOISA s.12 with s.15."""
     assert exemption("foia-12-1").advice_needed == "narrowing"
     assert exemption("foia-12-1").ncnd == "12(2)"
     assert exemption("foisa-12-1").advice_needed == "narrowing"
@@ -68,7 +70,8 @@ def test_cost_refusals_need_advice_on_narrowing():
 
 
 def test_foia_part_ii_is_complete():
-    """Every section of FOIA Part II, ss.21-44, as LAW.md section 5's table lists them."""
+    """Every section of FOIA Part II, ss.21-44, as the catalogue in
+    docs/law/refusals-and-exemptions.md lists them."""
     sections = {e.citation.split()[1].split("(")[0] for e in catalogue("foi")}
     assert sections == {
         "12",
@@ -162,7 +165,7 @@ def test_the_eir_presumption_in_favour_of_disclosure_covers_regulation_12():
 
 
 def test_eir_12_4_and_12_5_are_all_there():
-    """EIR reg 12(4)(a)-(e) and 12(5)(a)-(g) (LAW.md section 5)."""
+    """EIR reg 12(4)(a)-(e) and 12(5)(a)-(g) (docs/law/refusals-and-exemptions.md)."""
     citations = {e.citation for e in catalogue("eir")}
     for paragraph in "abcde":
         assert f"regulation 12(4)({paragraph})" in citations
@@ -193,7 +196,8 @@ def test_eir_ncnd_and_advice():
 
 
 def test_foisa_has_its_own_numbering():
-    """LAW.md section 5: FOISA s.33 commercial interests, s.38 personal, s.25 accessible."""
+    """FOISA s.33 commercial interests, s.38 personal, s.25 accessible
+    (docs/law/refusals-and-exemptions.md, FOISA and EISR numbering)."""
     commercial = exemption("foisa-33-1-b")
     assert (commercial.citation, commercial.title, commercial.kind, commercial.test) == (
         "section 33(1)(b)",

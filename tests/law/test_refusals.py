@@ -1,4 +1,5 @@
-"""What a response must say (LAW.md section 6) and its outcome (LAW.md section 7).
+"""What a response must say (docs/law/refusals-and-exemptions.md, docs/law/responses.md) and
+its outcome (docs/law/responses.md, the outcome for the statistics).
 
 The reference letter (Barnet ref 5973764) is the valid case; each rule is then broken alone,
 in the decisions or in the letter's words.
@@ -250,7 +251,7 @@ def test_the_reference_letter_says_everything_the_law_asks():
 
 
 def test_the_reference_letter_was_partially_withheld():
-    """LAW.md section 7: some released, Q3's spend withheld under s.43(2)."""
+    """docs/law/responses.md: some released, Q3's spend withheld under s.43(2)."""
     assert outcome(LETTER) == "partially_withheld"
 
 
@@ -258,7 +259,8 @@ def test_the_reference_letter_was_partially_withheld():
 
 
 def test_a_qualified_exemption_needs_a_public_interest_test():
-    """LAW.md section 6; FOIA s.17(3): the notice gives the public interest reasons."""
+    """FOIA s.17(3): the notice gives the public interest reasons
+    (docs/law/refusals-and-exemptions.md)."""
     facts = with_question(LETTER, 3, public_interest=None)
     assert problems(facts) == [
         "Q3: section 43(2) is subject to the public interest test but none is given: give "
@@ -268,7 +270,7 @@ def test_a_qualified_exemption_needs_a_public_interest_test():
 
 
 def test_the_public_interest_test_needs_factors_both_ways_and_a_conclusion():
-    """LAW.md section 6 (the reference letter's three parts); FOIA s.17(3)."""
+    """docs/law/refusals-and-exemptions.md (the reference letter's three parts); FOIA s.17(3)."""
     half = PublicInterestTest(for_disclosure=("Transparency",), for_withholding=(" ",))
     assert problems(with_question(LETTER, 3, public_interest=half)) == [
         "Q3: section 43(2) is subject to the public interest test but the test is missing "
@@ -282,12 +284,12 @@ def test_the_public_interest_test_needs_factors_both_ways_and_a_conclusion():
 
 
 def test_an_absolute_exemption_needs_no_public_interest_test():
-    """LAW.md section 5: absolute = no public interest test (FOIA s.2(3))."""
+    """docs/law/refusals-and-exemptions.md: absolute = no public interest test (FOIA s.2(3))."""
     assert problems(only(withheld_under("foia-41-1", public_interest=None))) == []
 
 
 def test_an_eir_exception_is_weighed_with_the_presumption_in_favour_of_disclosure():
-    """LAW.md section 5; EIR reg 12(1)(b), 12(2) and reg 14(3)(b)."""
+    """docs/law/refusals-and-exemptions.md; EIR reg 12(1)(b), 12(2) and reg 14(3)(b)."""
     facts = only(withheld_under("eir-12-5-e", public_interest=None), regime="eir")
     assert problems(facts) == [
         "Q1: regulation 12(5)(e) is subject to the public interest test but none is given: "
@@ -307,7 +309,8 @@ def test_a_foisa_qualified_exemption_gives_its_public_interest_reasons():
 
 
 def test_withholding_needs_an_exemption():
-    """LAW.md section 6; FOIA s.17(1): say that an exemption applies, which one and why."""
+    """FOIA s.17(1): say that an exemption applies, which one and why
+    (docs/law/refusals-and-exemptions.md, refusal notices)."""
     facts = with_question(LETTER, 3, exemptions=(), public_interest=None)
     assert problems(facts) == [
         "Q3: part of the information is withheld without an exemption: cite the exemption "
@@ -331,7 +334,7 @@ def test_the_eir_speaks_of_exceptions():
 
 
 def test_a_cost_refusal_needs_advice_on_narrowing():
-    """LAW.md section 6; FOIA s.16: with a s.12 refusal, say how to narrow the request."""
+    """docs/law/responses.md; FOIA s.16: with a s.12 refusal, say how to narrow the request."""
     facts = only(
         withheld_under("foia-12-1", number=1),
         withheld_under("foia-12-1", number=2),
@@ -373,7 +376,8 @@ def test_advice_under_regulation_9_is_given_in_the_letter():
 
 
 def test_a_foisa_cost_refusal_needs_advice_under_section_15():
-    """LAW.md section 2; FOISA s.12 with the duty to advise and assist in s.15."""
+    """FOISA s.12 with the duty to advise and assist in s.15
+    (docs/law/refusals-and-exemptions.md, the cost limit)."""
     facts = only(withheld_under("foisa-12-1"), regime="foisa")
     assert problems(facts) == [
         "Q1: section 12(1) is relied on without advice and assistance: say how the request "
@@ -382,7 +386,8 @@ def test_a_foisa_cost_refusal_needs_advice_under_section_15():
 
 
 def test_a_request_too_general_under_the_eir_needs_advice_under_regulation_9():
-    """LAW.md section 5; EIR reg 12(4)(c) applies only once reg 9 advice is given."""
+    """EIR reg 12(4)(c) applies only once reg 9 advice is given
+    (docs/law/refusals-and-exemptions.md)."""
     facts = only(withheld_under("eir-12-4-c"), regime="eir")
     assert problems(facts) == [
         "Q1: regulation 12(4)(c) is relied on without advice and assistance: help the "
@@ -394,7 +399,8 @@ def test_a_request_too_general_under_the_eir_needs_advice_under_regulation_9():
 
 
 def test_a_public_interest_extension_needs_an_estimated_date():
-    """LAW.md sections 2 and 6; FOIA s.17(2): say the test is not finished, give a date."""
+    """FOIA s.17(2): say the test is not finished, give a date (docs/law/time-limits.md,
+    extensions; docs/law/refusals-and-exemptions.md, refusal notices)."""
     notice = only(withheld_under("foia-43-2", public_interest=None), extension_applied=True)
     assert problems(notice) == [
         "The response applies a public interest extension without an estimated date: give "
@@ -445,7 +451,7 @@ def test_a_public_interest_extension_needs_a_qualified_exemption():
 
 
 def test_foisa_has_no_extension():
-    """LAW.md section 2: FOISA, 20 working days, no public interest extension (s.10(1))."""
+    """docs/law/time-limits.md: FOISA, 20 working days, no public interest extension (s.10(1))."""
     facts = only(q(), regime="foisa", extension_applied=True, estimated_date=date(2020, 3, 13))
     assert problems(facts) == [
         "The response applies an extension, but FOISA allows none: respond within 20 "
@@ -454,7 +460,7 @@ def test_foisa_has_no_extension():
 
 
 def test_an_eir_extension_is_fixed_at_40_working_days_so_needs_no_date():
-    """LAW.md section 2; EIR reg 7(1): the extension is for complexity and volume."""
+    """docs/law/time-limits.md; EIR reg 7(1): the extension is for complexity and volume."""
     facts = only(withheld_under("eir-12-5-e"), regime="eir", extension_applied=True)
     assert problems(facts) == []
 
@@ -463,7 +469,7 @@ def test_an_eir_extension_is_fixed_at_40_working_days_so_needs_no_date():
 
 
 def test_every_refusal_gives_review_and_ico_rights():
-    """LAW.md sections 4 and 6; FOIA s.17(7): internal review procedure and s.50 right."""
+    """docs/law/responses.md; FOIA s.17(7): internal review procedure and s.50 right."""
     facts = only(withheld_under("foia-43-2"), rights=False)
     assert problems(facts) == [
         "Q1: the response refuses information but the letter does not give the requester's "
@@ -546,7 +552,7 @@ def test_a_response_that_refuses_nothing_need_not_give_rights():
     ],
 )
 def test_rights_in_every_regime(regime, key, source):
-    """LAW.md section 4; EIR reg 14(5), FOISA s.19, EISR reg 13(e)."""
+    """EIR reg 14(5), FOISA s.19, EISR reg 13(e) (docs/law/responses.md, the rights)."""
     facts = only(withheld_under(key), regime=regime, rights=False)
     [problem] = problems(facts)
     assert problem.startswith("Q1: the response refuses information")
@@ -693,7 +699,7 @@ def test_an_absolute_exemption_has_no_test_to_give():
 
 
 def test_not_held_must_say_so():
-    """LAW.md section 6; FOIA s.1(1)(a): the duty to confirm or deny that it is held."""
+    """docs/law/responses.md; FOIA s.1(1)(a): the duty to confirm or deny that it is held."""
     facts = only(q(held="no", decision="not_held", answer="Please see the attached."))
     assert problems(facts) == [
         "Q1: the answer does not say that the information is not held: say so plainly, e.g. "
@@ -735,7 +741,8 @@ def test_information_not_held_cannot_be_withheld():
 
 
 def test_not_held_under_the_eir_cites_regulation_12_4_a():
-    """LAW.md section 5; EIR reg 12(4)(a) is the exception, cited under reg 14(3)(a)."""
+    """EIR reg 12(4)(a) is the exception, cited under reg 14(3)(a)
+    (docs/law/refusals-and-exemptions.md)."""
     facts = only(q(held="no", decision="not_held", answer="Not held."), regime="eir")
     assert problems(facts) == [
         "Q1: under the EIR information that is not held is refused under regulation "
@@ -747,7 +754,8 @@ def test_not_held_under_the_eir_cites_regulation_12_4_a():
 
 
 def test_an_eir_exception_on_a_foia_request():
-    """LAW.md section 5; FOIA s.39 sends environmental information to the EIR (reg 5)."""
+    """FOIA s.39 sends environmental information to the EIR, reg 5
+    (docs/law/refusals-and-exemptions.md)."""
     facts = only(withheld_under("eir-12-5-e"))
     assert problems(facts) == [
         "Q1: regulation 12(5)(e) is an exception under the Environmental Information "
@@ -758,8 +766,8 @@ def test_an_eir_exception_on_a_foia_request():
 
 
 def test_a_foia_exemption_on_an_eir_request():
-    """LAW.md section 5; EIR reg 5 and FOIA s.39: environmental information is refused
-    under an EIR exception."""
+    """EIR reg 5 and FOIA s.39: environmental information is refused under an EIR exception
+    (docs/law/refusals-and-exemptions.md)."""
     facts = only(withheld_under("foia-43-2", "eir-12-5-e"), regime="eir")
     assert problems(facts) == [
         "Q1: section 43(2) is an exemption under the Freedom of Information Act 2000, but "
@@ -775,7 +783,8 @@ def test_section_39_may_be_cited_on_an_eir_response():
 
 
 def test_a_scottish_exemption_on_a_foia_request():
-    """LAW.md sections 1 and 5: FOISA has its own numbering, for Scottish authorities."""
+    """FOISA has its own numbering, for Scottish authorities
+    (docs/law/refusals-and-exemptions.md)."""
     [problem] = problems(only(withheld_under("foisa-33-1-b", "foia-43-2")))
     assert problem.startswith("Q1: section 33(1)(b) is from the Freedom of Information")
     assert problem.endswith("(FOIA s.80; FOISA s.3)")
@@ -785,7 +794,7 @@ def test_a_scottish_exemption_on_a_foia_request():
 
 
 def test_ncnd_needs_an_exemption_that_allows_it():
-    """LAW.md section 5: s.43(3) covers s.43(2) only; FOIA s.1(1)(a), s.17(1)."""
+    """docs/law/refusals-and-exemptions.md: s.43(3) covers s.43(2) only; FOIA s.1(1)(a), s.17(1)."""
     ncnd = q(
         decision="ncnd",
         answer="",
@@ -810,7 +819,8 @@ def test_ncnd_under_a_qualified_exemption_weighs_the_public_interest():
 
 
 def test_section_21_cannot_be_neither_confirmed_nor_denied():
-    """LAW.md section 5: s.21 has no NCND provision; the response must say where."""
+    """s.21 has no NCND provision; the response must say where
+    (docs/law/refusals-and-exemptions.md)."""
     facts = only(q(decision="ncnd", answer="", exemptions=("foia-21-1",), published_at="x"))
     [problem] = problems(facts)
     assert problem.startswith("Q1: neither confirming nor denying needs an exemption")
@@ -820,7 +830,7 @@ def test_section_21_cannot_be_neither_confirmed_nor_denied():
 
 
 def test_published_says_where():
-    """LAW.md section 6: the reference letter's pointer to Open Barnet (the s.21 pattern)."""
+    """docs/law/responses.md: the reference letter's pointer to Open Barnet (the s.21 pattern)."""
     facts = with_question(LETTER, 4, published_at="  ")
     assert problems(facts) == [
         "Q4: the answer points to information already published without saying where: give "
@@ -829,7 +839,7 @@ def test_published_says_where():
 
 
 def test_the_letter_gives_the_link_to_what_is_published():
-    """FOIA s.21 pattern (LAW.md section 6): the reference letter gives the link itself."""
+    """FOIA s.21 pattern (docs/law/responses.md): the reference letter gives the link itself."""
     facts = without(LETTER, OPEN_BARNET_CSG)
     assert problems(facts) == [
         "Q4: the letter does not say where the information is published: give "
@@ -854,7 +864,7 @@ def test_section_21_says_where_whatever_the_decision():
 
 
 def test_information_on_emissions_cannot_be_withheld_under_12_5_d_to_g():
-    """LAW.md section 5; EIR reg 12(9)."""
+    """docs/law/refusals-and-exemptions.md; EIR reg 12(9)."""
     facts = only(withheld_under("eir-12-5-e", concerns_emissions=True), regime="eir")
     assert problems(facts) == [
         "Q1: regulation 12(5)(e) cannot be used to withhold information on emissions: release "
@@ -874,7 +884,7 @@ def test_the_eisr_bars_the_same_exceptions_for_emissions():
 
 
 def test_released_in_full_relies_on_no_exemption():
-    """LAW.md section 7: exemptions used are counted, so a released question lists none."""
+    """docs/law/responses.md: exemptions used are counted, so a released question lists none."""
     facts = with_question(LETTER, 1, exemptions=("foia-43-2",))
     assert problems(facts) == [
         "Q1: the information is released in full, yet section 43(2) is listed: remove it, or "
@@ -892,15 +902,16 @@ def test_released_information_is_given():
 
 
 def test_unknown_values_are_problems_not_errors():
-    """LAW.md sections 5 and 7: decisions and exemptions come from fixed lists."""
+    """Decisions and exemptions come from fixed lists (docs/law/refusals-and-exemptions.md,
+    docs/law/responses.md)."""
     facts = only(q(held="maybe", decision="refused", exemptions=("foia-99-1",)))
     assert problems(facts) == [
         "Q1: whether the information is held must be 'yes', 'no' or 'partly', not 'maybe' "
         "(FOIA s.1(1)(a))",
         "Q1: 'refused' is not a decision: use one of released, partly_released, withheld, "
-        "not_held, published, ncnd (LAW.md section 7)",
+        "not_held, published, ncnd (docs/law/responses.md)",
         "Q1: 'foia-99-1' is not in the exemptions catalogue: choose the exemption from the "
-        "catalogue (LAW.md section 5)",
+        "catalogue (docs/law/refusals-and-exemptions.md)",
     ]
 
 
@@ -914,13 +925,15 @@ def test_a_response_needs_its_questions():
 
 @pytest.mark.parametrize("regime", ["sar", "nonsense"])
 def test_a_regime_without_refusal_rules(regime):
-    """LAW.md section 5: subject access has the Data Protection Act 2018's exemptions."""
+    """Subject access has the Data Protection Act 2018's exemptions
+    (docs/law/refusals-and-exemptions.md)."""
     [problem] = problems(dataclasses.replace(LETTER, regime=regime))
     assert problem.startswith(f"The response's regime {regime!r} has no refusal rules here")
 
 
 def test_every_problem_at_once():
-    """LAW.md section 6: the officer sees everything to fix, not one thing at a time."""
+    """The officer sees everything to fix, not one thing at a time
+    (docs/law/refusals-and-exemptions.md)."""
     facts = without(
         with_question(LETTER, 3, public_interest=None), "section 43(2)", RIGHTS, "- Transparency"
     )
@@ -948,7 +961,7 @@ def test_every_problem_at_once():
     ],
 )
 def test_the_outcome_follows_the_decisions(decisions, expected):
-    """LAW.md section 7: granted in full, partially withheld, withheld in full, not held."""
+    """docs/law/responses.md: granted in full, partially withheld, withheld in full, not held."""
     facts = only(*(q(n, decision=d) for n, d in enumerate(decisions, 1)))
     assert outcome(facts) == expected
 
@@ -965,20 +978,20 @@ def test_the_outcome_follows_the_decisions(decisions, expected):
     ],
 )
 def test_a_procedural_refusal_outranks_the_decisions(keys, expected):
-    """LAW.md section 7: the share refused on cost and as vexatious or repeated."""
+    """docs/law/responses.md: the share refused on cost and as vexatious or repeated."""
     facts = only(q(1), withheld_under(*keys, number=2))
     assert outcome(facts) == expected
 
 
 def test_manifestly_unreasonable_counts_as_an_exception():
-    """LAW.md section 7: EIR reg 12(4)(b) covers cost and vexatiousness alike, so it cannot
+    """docs/law/responses.md: EIR reg 12(4)(b) covers cost and vexatiousness alike, so it cannot
     be put in either share and is counted as withheld."""
     facts = only(withheld_under("eir-12-4-b"), regime="eir")
     assert outcome(facts) == "withheld_in_full"
 
 
 def test_a_procedural_key_on_a_released_question_does_not_count():
-    """LAW.md section 7: only exemptions relied on are counted."""
+    """docs/law/responses.md: only exemptions relied on are counted."""
     facts = only(q(1, exemptions=("foia-12-1",)))
     assert outcome(facts) == "granted_in_full"
 
@@ -1028,7 +1041,7 @@ FACTS = st.builds(
 
 @given(FACTS)
 def test_problems_never_raises_and_every_problem_gives_its_source(facts):
-    """LAW.md section 6: every problem says what to do and cites its source."""
+    """docs/law/refusals-and-exemptions.md: every problem says what to do and cites its source."""
     for problem in problems(facts):
         assert isinstance(problem, str)
         assert problem.startswith(("Q", "The response"))
@@ -1037,7 +1050,7 @@ def test_problems_never_raises_and_every_problem_gives_its_source(facts):
 
 @given(FACTS)
 def test_the_outcome_is_always_one_the_statistics_know(facts):
-    """LAW.md section 7."""
+    """docs/law/responses.md."""
     known = all(question.decision in DECISIONS for question in facts.questions)
     if facts.questions and known:
         assert outcome(facts) in OUTCOMES

@@ -2,7 +2,7 @@
 published with the publish form's defaults: no requester detail reaches any public page,
 export, feed, API answer, search result or released file, and none reaches a contributor.
 
-A disclosure log never identifies the requester (LAW.md section 8, the ICO's guidance on
+A disclosure log never identifies the requester (docs/law/personal-data.md, the ICO's guidance on
 disclosure logs): this walks every public way out of foidesk to check it.
 """
 

@@ -1,6 +1,6 @@
-"""Publishing answered requests in the disclosure log without their requester (LAW.md
-section 8: a disclosure log never carries the requester's identity), its versions, taking
-down, and the staff pages that do it."""
+"""Publishing answered requests in the disclosure log without their requester (a disclosure log
+never carries the requester's identity: docs/law/personal-data.md), its versions, taking down,
+and the staff pages that do it."""
 
 import io
 
@@ -87,7 +87,7 @@ def test_the_demo_publishes_5973764_without_its_requester(barnet):
 
 def test_the_published_letter_is_addressed_to_nobody(barnet):
     """The letter as sent names the requester and their address; the one previewed and
-    released in the disclosure log has neither (LAW.md section 8)."""
+    released in the disclosure log has neither (docs/law/personal-data.md)."""
     personal = ["Sam Requester", "12 Example Road", "Finchley", "N3 9ZZ"]
     sent = responses.compose_letter(barnet).text
     assert all(words in sent for words in personal)

@@ -455,7 +455,7 @@ def _refused(key):
     return ("yes", "withheld", [key], "")
 
 
-# For each outcome of law.outcome (LAW.md section 7), the decisions that give it, the words
+# For each outcome of law.outcome (docs/law/responses.md), the decisions that give it, the words
 # the letter's response opens with, and words it must not say.
 WORDING = {
     "granted_in_full": (

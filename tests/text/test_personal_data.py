@@ -1,4 +1,4 @@
-"""Finding personal data before anything is published (LAW.md section 8): the requester's
+"""Finding personal data before anything is published (docs/law/personal-data.md): the requester's
 own details in every form, and anyone's that a council should not publish by accident."""
 
 import itertools

@@ -1,4 +1,4 @@
-"""What is taken out of a request before it is published (LAW.md section 8)."""
+"""What is taken out of a request before it is published (docs/law/personal-data.md)."""
 
 from foidesk.text.redaction import REMOVED, redact, redact_letter
 

@@ -1,6 +1,6 @@
 """After the response: asking for a review, the ICO's decision notice, the tribunal.
 
-LAW.md section 4.
+docs/law/internal-reviews-and-complaints.md.
 """
 
 from dataclasses import dataclass

@@ -4,7 +4,7 @@ FOIA s.10(6) and EIR reg 2(1): a working day is any day other than a Saturday, a
 Christmas Day, Good Friday or a bank holiday in any part of the United Kingdom, so an
 English council does not count Scotland's 2 January or Northern Ireland's 12 July
 (ICO line to take LTT47). FOISA s.73 counts only Scotland's bank holidays. Subject access
-follows the authority's own nation. LAW.md section 1.
+follows the authority's own nation. docs/law/time-limits.md (working days).
 """
 
 import functools

@@ -1,14 +1,14 @@
 """Statutory deadlines, computed from the date of receipt and the clock events since.
 
 The deadline is never stored as truth: it is worked out again from the events, and comes
-with an explanation a person can check line by line. LAW.md sections 2-4.
+with an explanation a person can check line by line. docs/law/time-limits.md.
 
 Counting (FOIA s.10(1), ICO guidance): the day of receipt is day 0 and day 1 is the first
 working day after it; the response is due on the 20th working day. Clarification
 (FOIA s.1(3)) makes the day it arrives the new date of receipt. Fees (FOIA s.10(2)) pause
 the clock: the days from the fees notice to the payment, both included, do not count.
 An extension must be told to the requester by the original due date (FOIA s.10(3) with
-s.17(2), EIR and EISR reg 7(2), UK GDPR Art 12(3)): one told later is refused.
+s.17(2), EIR reg 7(3), EISR reg 7(2), UK GDPR Art 12(3)): one told later is refused.
 """
 
 from dataclasses import dataclass, field
@@ -47,7 +47,7 @@ class ClockEvent:
 
 
 class NonWorkingDayReceipt(StrEnum):
-    """How to count a request received on a weekend or bank holiday (LAW.md section 2).
+    """How to count a request received on a weekend or bank holiday (docs/law/time-limits.md).
 
     The ICO's reading, the default, keeps that day as the date of receipt, so the next
     working day is day 1. Some authorities treat the next working day as the date of
@@ -463,7 +463,8 @@ class _WorkingDayCounter(_Counter):
 
 
 class _MonthCounter(_Counter):
-    """Calendar months from the day of receipt, moved off a non-working day (LAW.md s.3)."""
+    """Calendar months from the day of receipt, moved off a non-working day (UK GDPR Art 12A;
+    docs/law/time-limits.md, subject access requests)."""
 
     def count(self):
         self.clock.steps.append(

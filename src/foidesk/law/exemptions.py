@@ -1,9 +1,9 @@
 """The exemptions and exceptions a response may rely on (data/exemptions.toml).
 
-LAW.md section 5. Each entry says how a letter cites it, whether the public interest test
-applies, whether the authority may neither confirm nor deny, and default wording for the
-letter. An authority's own wording is stored by the app and laid over the default with
-``dataclasses.replace(exemption("foia-43-2"), wording=...)``.
+docs/law/refusals-and-exemptions.md. Each entry says how a letter cites it, whether the
+public interest test applies, whether the authority may neither confirm nor deny, and default
+wording for the letter. An authority's own wording is stored by the app and laid over the
+default with ``dataclasses.replace(exemption("foia-43-2"), wording=...)``.
 """
 
 import difflib

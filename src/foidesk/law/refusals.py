@@ -1,8 +1,9 @@
 """What a response must say before it is sent, and its outcome for the statistics.
 
-LAW.md section 6 (FOIA s.1, s.16 and s.17; EIR reg 9, 12 and 14; FOISA s.15, s.16, s.17 and
-s.19; EISR reg 9, 10 and 13) and section 7. The checks work on plain data, so the app can run
-them on a draft before it is approved and the rules can be read and tested without Django.
+docs/law/refusals-and-exemptions.md and docs/law/responses.md (FOIA s.1, s.16 and s.17; EIR
+reg 9, 12 and 14; FOISA s.15, s.16, s.17 and s.19; EISR reg 9, 10 and 13). The checks work on
+plain data, so the app can run them on a draft before it is approved and the rules can be read
+and tested without Django.
 """
 
 import re
@@ -278,7 +279,7 @@ def problems(facts):
         return [
             f"The response's regime {facts.regime!r} has no refusal rules here: use foi, eir, "
             "foisa or eisr, or a review of one; subject access is refused under the Data "
-            "Protection Act 2018 (LAW.md section 5)"
+            "Protection Act 2018, schedules 2-4 (docs/law/refusals-and-exemptions.md)"
         ]
     law = LAWS[base]
     questions = tuple(facts.questions)
@@ -308,7 +309,7 @@ def public_interest_deferred(regime, extension_applied):
 
 
 def outcome(facts):
-    """The initial outcome reported in the official statistics (LAW.md section 7).
+    """The initial outcome reported in the official statistics (docs/law/responses.md).
 
     Precedence: a request refused as vexatious, then as repeated, then on cost (s.14, s.12
     or FOISA s.12, s.14 relied on by any question); otherwise from the decisions: some
@@ -353,13 +354,13 @@ def _question_problems(question, base, law, weighing_later, letter):
     if decision not in DECISIONS:
         found.append(
             f"{label}: {decision!r} is not a decision: use one of {', '.join(DECISIONS)} "
-            "(LAW.md section 7)"
+            "(docs/law/responses.md)"
         )
     cited, unknown = _resolve(question.exemptions)
     for key in unknown:
         found.append(
             f"{label}: {key!r} is not in the exemptions catalogue: choose the {law.relief} "
-            "from the catalogue (LAW.md section 5)"
+            "from the catalogue (docs/law/refusals-and-exemptions.md)"
         )
     found += _crossing_problems(label, cited, base, law)
     relied = [e for e in cited if e.regime == base] if decision != RELEASED else []

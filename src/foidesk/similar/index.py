@@ -1,4 +1,7 @@
-"""Similar requests and round-robins, found offline with TF-IDF (DESIGN.md: similarity).
+"""Similar requests and round-robins, found offline with TF-IDF.
+
+docs/adr/0008-search-in-the-database-similarity-in-files.md says why, and docs/design.md
+(similar requests) how it is used.
 
 Many FOI requests repeat ones answered before, often word for word. For any case an officer
 wants the most similar other cases, with a score and the words they share, and wants

@@ -1,11 +1,11 @@
 """Personal data in what is about to be published: the requester's own details in every form
 they take, and anyone's details that a council should not publish by accident.
 
-A disclosure log must never identify the requester (LAW.md section 8), and should carry no
-one else's personal data unless an officer decided it should. :func:`find` says where each
-detail is and why it was found, so that an officer sees it in place: a detail of the
-requester's must go before anything is published; anyone else's is removed, or kept with a
-reason that is recorded.
+A disclosure log must never identify the requester, and should carry no one else's personal
+data unless an officer decided it should (docs/law/personal-data.md, publishing). :func:`find`
+says where each detail is and why it was found, so that an officer sees it in place: a detail
+of the requester's must go before anything is published; anyone else's is removed, or kept
+with a reason that is recorded.
 
 Kinds of :class:`Finding`:
 

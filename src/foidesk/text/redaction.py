@@ -1,8 +1,9 @@
 """Taking the requester out of what is published: their name, addresses, signature and
 sign-off, quoted email headers and earlier messages, and contact details in the text.
 
-A disclosure log must never identify the requester (LAW.md section 8). An officer sees
-each removal highlighted before anything goes live, so the rules lean towards removing.
+A disclosure log must never identify the requester (docs/law/personal-data.md, publishing).
+An officer sees each removal highlighted before anything goes live, so the rules lean
+towards removing.
 Pure Python: the caller passes in what it knows of the requester.
 """
 
