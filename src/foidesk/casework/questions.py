@@ -1,7 +1,7 @@
 """Splitting a request's text into its numbered questions.
 
 Only the request itself is split: its wrapping (greeting, sign-off and signature, quoted
-mail, the WhatDoTheyKnow footer: see casework.wrapping) is taken off first, since
+mail, the WhatDoTheyKnow footer: see text.wrapping) is taken off first, since
 contributors are shown the questions and must never see who asked.
 
 Requesters number their questions in many ways (wrapping.QUESTION_MARKERS): "Q1.",

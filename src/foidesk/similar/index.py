@@ -12,7 +12,7 @@ How a score is made (explainable by construction):
 
 * the text is normalised (:func:`normalise`): lower case, no greeting, sign-off,
   WhatDoTheyKnow footer or standard FOI phrase (the lists question splitting and the
-  disclosure log use: casework.wrapping), and no web or email address;
+  disclosure log use: text.wrapping), and no web or email address;
 * a word TF-IDF over words and pairs of words (English stop words removed, sublinear tf),
   in which the words of the questions (sentences ending "?") count ``question_copies`` + 1
   times: round-robins ask the same questions, however differently each letter opens,
@@ -140,7 +140,7 @@ _CHARACTERS = str.maketrans(
         "\u00a0": " ",
     }
 )
-# The letter's wrapping, as casework.wrapping lists it, matched in whole texts in lower case.
+# The letter's wrapping, as text.wrapping lists it, matched in whole texts in lower case.
 # WhatDoTheyKnow's footer is cut off (wrapping.footer_start) when one of its lines is there:
 _FOOTER_WORDS = tuple(  # the longest literal of each line, a quick test before the regex
     max(line.split("{address}"), key=len).strip() for line in wrapping.WHATDOTHEYKNOW_FOOTER

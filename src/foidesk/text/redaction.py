@@ -123,7 +123,7 @@ def _literal_spans(text, needles, reason):
 
 def _block_spans(text):
     """Whole blocks: the email's header, quoted earlier messages, the footer and the
-    signature, as casework.wrapping finds them. The greeting stays: it names the authority."""
+    signature, as text.wrapping finds them. The greeting stays: it names the authority."""
     return [
         Removal(str(part), start, end)
         for start, end, part in unwrap(text).removed
