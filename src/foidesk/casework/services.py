@@ -325,9 +325,8 @@ def take_action(request, actor, action_name, *, on=None, note="", notify=False):
         locked = Request.objects.select_for_update().get(pk=request.pk)
         action = case_type.check(action_name, locked.state)
         case_type.run_guards(action_name, locked)
-        kind = action.clock_event or None
-        if kind is not None:
-            _record_clock_event(locked, actor, kind, on or _today(), note, notify)
+        if action.clock_event:
+            _record_clock_event(locked, actor, action.clock_event, on or _today(), note, notify)
         to_state = action.to_state
         if action.to_state_without_approval and not current_authority().approval_required:
             to_state = action.to_state_without_approval
@@ -340,7 +339,7 @@ def take_action(request, actor, action_name, *, on=None, note="", notify=False):
                 actor,
                 TimelineEvent.Kind.STATE_CHANGED,
                 f"{action.label}: {before} → {workflow.State(locked.state).label}"
-                + (f". {note}" if note and kind is None else ""),
+                + (f". {note}" if note and not action.clock_event else ""),
             )
         case_type.run_effects(action_name, locked, actor, on=on, note=note, notify=notify)
     request.state, request.due_on = locked.state, locked.due_on
