@@ -9,7 +9,6 @@ from dataclasses import dataclass
 
 from django.core.exceptions import PermissionDenied
 from django.core.files.base import ContentFile
-from django.core.files.storage import default_storage
 from django.db import transaction
 from django.utils import timezone
 
@@ -269,16 +268,12 @@ class Unresolved(PublicationError):
 
 
 def _keep(version, filename, content_type, data):
-    stored = default_storage.save(
-        f"disclosure/{version.entry.request.reference}/v{version.number}/{filename}",
-        ContentFile(data),
-    )
     DisclosureFile.objects.create(
         version=version,
         filename=filename,
         content_type=content_type,
         size=len(data),
-        stored_as=stored,
+        file=ContentFile(data, name=filename),
     )
 
 

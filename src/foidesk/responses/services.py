@@ -8,6 +8,7 @@ import dataclasses
 import re
 
 from django.core.exceptions import PermissionDenied
+from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils import timezone
 
@@ -27,6 +28,7 @@ from foidesk.responses.models import (
     LocalWording,
     Outcome,
     Response,
+    SheetUpload,
 )
 
 SCOTTISH = {"foisa", "eisr", "foisa-review", "eisr-review"}
@@ -164,6 +166,19 @@ def update_response(case, actor, **fields):
         response.save()
         casework.record(case, actor, TimelineEvent.Kind.RESPONSE, "Response details edited")
         recheck_approval(case)
+
+
+def keep_upload(case, actor, filename, data):
+    """Keep a file of answer sheets as it came, before anything reads it."""
+    if not actor.has_perm(permissions.HANDLE_REQUEST, case):
+        raise PermissionDenied("Only FOI officers prepare responses.")
+    return SheetUpload.objects.create(
+        request=case,
+        uploaded_by=actor,
+        filename=filename[:300],
+        size=len(data),
+        file=ContentFile(data, name=filename),
+    )
 
 
 def save_sheet(case, actor, sheet, position=None, replace=None):
