@@ -1,6 +1,7 @@
 """Settings come from the environment; a value that makes no sense stops start-up clearly."""
 
 import os
+import re
 import subprocess
 import sys
 
@@ -8,6 +9,7 @@ import pytest
 from django.core.exceptions import ImproperlyConfigured
 from django.db import connection
 from django.db.backends.sqlite3.base import DatabaseWrapper
+from django.utils.module_loading import import_string
 
 from foidesk.config import environment
 
@@ -103,6 +105,84 @@ def test_without_an_email_host_mail_is_kept_as_files(tmp_path):
     mailer = environment.mailers({}, tmp_path)["default"]
     assert mailer["BACKEND"] == "django.core.mail.backends.filebased.EmailBackend"
     assert mailer["OPTIONS"]["file_path"] == str(tmp_path / "outbox")
+
+
+def test_files_are_kept_in_the_data_folder_by_default(tmp_path):
+    storage = environment.file_storage({}, tmp_path)
+    assert storage == {
+        "BACKEND": "django.core.files.storage.FileSystemStorage",
+        "OPTIONS": {"location": tmp_path / "files"},
+    }
+    assert environment.file_storage({"FOIDESK_STORAGE": "folder"}, tmp_path) == storage
+
+
+S3 = {
+    "FOIDESK_STORAGE": "s3",
+    "FOIDESK_S3_BUCKET": "barnet-foi-files",
+    "FOIDESK_S3_ENDPOINT_URL": "https://s3.barnet.internal",
+    "FOIDESK_S3_REGION": "eu-west-2",
+    "FOIDESK_S3_ACCESS_KEY_ID": "foidesk",
+    "FOIDESK_S3_SECRET_ACCESS_KEY": "secret",
+}
+
+
+def test_s3_storage_is_a_bucket_through_django_storages():
+    storage = environment.file_storage(S3, "/unused")
+    assert storage["BACKEND"] == "storages.backends.s3.S3Storage"
+    assert storage["OPTIONS"] == {
+        "bucket_name": "barnet-foi-files",
+        "file_overwrite": False,
+        "endpoint_url": "https://s3.barnet.internal",
+        "region_name": "eu-west-2",
+        "access_key": "foidesk",
+        "secret_key": "secret",
+    }
+    # django-storages refuses an option it does not know; making one reaches no server.
+    bucket = import_string(storage["BACKEND"])(**storage["OPTIONS"])
+    assert (bucket.bucket_name, bucket.file_overwrite) == ("barnet-foi-files", False)
+
+
+def test_s3_storage_without_keys_leaves_boto3_to_find_its_credentials():
+    env = {"FOIDESK_STORAGE": "s3", "FOIDESK_S3_BUCKET": "barnet-foi-files"}
+    assert environment.file_storage(env, "/unused")["OPTIONS"] == {
+        "bucket_name": "barnet-foi-files",
+        "file_overwrite": False,
+    }
+
+
+@pytest.mark.parametrize(
+    ("change", "message"),
+    [
+        ({"FOIDESK_STORAGE": "disk"}, "FOIDESK_STORAGE must be folder or s3, not 'disk'"),
+        ({"FOIDESK_S3_BUCKET": " "}, "FOIDESK_STORAGE=s3 needs FOIDESK_S3_BUCKET"),
+        ({"FOIDESK_S3_SECRET_ACCESS_KEY": ""}, "FOIDESK_S3_ACCESS_KEY_ID and FOIDESK_S3_SECRET"),
+        ({"FOIDESK_S3_ENDPOINT_URL": "s3.barnet.internal"}, "FOIDESK_S3_ENDPOINT_URL must be"),
+    ],
+)
+def test_s3_storage_refuses_settings_it_cannot_use(change, message):
+    with pytest.raises(ImproperlyConfigured, match=re.escape(message)):
+        environment.file_storage({**S3, **change}, "/unused")
+
+
+@pytest.mark.parametrize("package", ["storages", "boto3"])
+def test_s3_storage_without_its_packages_says_how_to_install_them(package, monkeypatch):
+    monkeypatch.setitem(sys.modules, package, None)  # as if it were not installed
+    with pytest.raises(ImproperlyConfigured, match=r"install foidesk with its s3 extra"):
+        environment.file_storage(S3, "/unused")
+
+
+def test_settings_refuse_to_load_with_s3_storage_and_no_bucket(tmp_path):
+    env = {**os.environ, "FOIDESK_DATA_DIR": str(tmp_path), "FOIDESK_STORAGE": "s3"}
+    env.pop("FOIDESK_S3_BUCKET", None)
+    result = subprocess.run(
+        [sys.executable, "-c", "import foidesk.config.settings"],
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert result.returncode != 0
+    assert "FOIDESK_STORAGE=s3 needs FOIDESK_S3_BUCKET" in result.stderr
 
 
 def test_settings_refuse_to_load_without_a_secret_key(tmp_path):

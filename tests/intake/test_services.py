@@ -9,7 +9,6 @@ from email.mime.nonmultipart import MIMENonMultipart
 from email.mime.text import MIMEText
 
 import pytest
-from django.core.files.storage import default_storage
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
@@ -90,6 +89,22 @@ def test_the_raw_bytes_are_kept_exactly(authority):
     assert message.size == len(raw)
 
 
+def test_attachments_are_kept_under_their_message_whatever_they_are_called(authority):
+    """Storage keeps only letters, digits, "-", "_" and "." of a name, and a sender's may
+    have none of them: the file is kept all the same."""
+    message = email()
+    message.add_attachment(b"Minutes", maintype="text", subtype="plain", filename="March 2026.txt")
+    message.add_attachment(b"Notes", maintype="text", subtype="plain", filename="«»")
+    case = services.receive(message.as_bytes(), "smtp").request
+    received = case.correspondence.get(kind="request")
+    kept = {attached.filename: attached for attached in received.attachments.all()}
+    folder = f"attachments/{case.reference}/{received.pk}/"
+    assert kept["March 2026.txt"].file.name == folder + "March_2026.txt"
+    assert kept["«»"].file.name == folder + "attachment"
+    with kept["«»"].file.open("rb") as stored:
+        assert stored.read() == b"Notes"
+
+
 def test_a_reply_quoting_the_reference_lands_on_that_case(authority):
     case = services.receive(email().as_bytes(), "smtp").request
     reply = email(
@@ -152,7 +167,7 @@ def test_a_dangerous_attachment_waits_for_an_officer_with_its_bytes(authority):
     assert kept.outcome == "problem"
     problem = IntakeProblem.objects.get()
     assert "could be harmful" in problem.reason
-    with default_storage.open(kept.raw_file) as stored:
+    with kept.raw_file.open("rb") as stored:
         assert stored.read() == raw
     assert not Request.objects.exists()
 

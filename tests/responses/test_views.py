@@ -4,7 +4,6 @@ import io
 from datetime import UTC, datetime
 
 import pytest
-from django.core.files.storage import default_storage
 from openpyxl import load_workbook
 
 from foidesk import demo
@@ -138,8 +137,9 @@ def test_a_file_that_cannot_be_read_is_explained_and_kept(client, case, officer)
     page = client.post(url(case, "sheets/upload/"), {"workbook": junk}).content.decode()
     assert "There is a problem" in page
     assert "The file is kept as uploads/" in page
-    kept = page.split("The file is kept as ")[1].split(".)")[0]
-    with default_storage.open(kept) as stored:
+    kept = case.sheet_uploads.get()
+    assert f"The file is kept as {kept.file.name}." in page
+    with kept.file.open("rb") as stored:
         assert stored.read() == b"%PDF-1.7 not a spreadsheet"
     assert not case.answer_sheets.exists()
 

@@ -5,6 +5,7 @@ reloading Django's settings. A value that cannot be understood stops start-up wi
 message naming the variable and what it should hold.
 """
 
+import importlib.util
 from pathlib import Path
 
 import dj_database_url
@@ -80,6 +81,58 @@ def databases(env, data_dir):
             },
         }
     }
+
+
+def file_storage(env, data_dir):
+    """Where stored files are kept: the data folder's files/ by default, or an S3-compatible
+    bucket with FOIDESK_STORAGE=s3 (through django-storages, foidesk's ``s3`` extra).
+
+    Without FOIDESK_S3_ACCESS_KEY_ID and FOIDESK_S3_SECRET_ACCESS_KEY, boto3 finds its own
+    credentials (AWS_* variables, a profile, an instance role).
+    """
+    raw = env.get("FOIDESK_STORAGE", "")
+    kind = raw.strip().lower() or "folder"
+    if kind == "folder":
+        return {
+            "BACKEND": "django.core.files.storage.FileSystemStorage",
+            "OPTIONS": {"location": Path(data_dir) / "files"},
+        }
+    if kind != "s3":
+        raise ImproperlyConfigured(f"FOIDESK_STORAGE must be folder or s3, not {raw!r}.")
+    if not all(importlib.util.find_spec(package) for package in ("storages", "boto3")):
+        raise ImproperlyConfigured(
+            "FOIDESK_STORAGE=s3 needs django-storages and boto3, which are not installed: install "
+            "foidesk with its s3 extra (uv sync --frozen --extra s3, or pip install 'foidesk[s3]')."
+        )
+    bucket = env.get("FOIDESK_S3_BUCKET", "").strip()
+    if not bucket:
+        raise ImproperlyConfigured(
+            "FOIDESK_STORAGE=s3 needs FOIDESK_S3_BUCKET, the name of the bucket files are kept in."
+        )
+    # A file is never replaced by another of the same name: what was sent is kept as it went.
+    options = {"bucket_name": bucket, "file_overwrite": False}
+    endpoint = env.get("FOIDESK_S3_ENDPOINT_URL", "").strip()
+    if endpoint:
+        if not endpoint.startswith(("https://", "http://")):
+            raise ImproperlyConfigured(
+                "FOIDESK_S3_ENDPOINT_URL must be a URL such as https://s3.example.internal, "
+                f"not {endpoint!r}; leave it unset for Amazon S3."
+            )
+        options["endpoint_url"] = endpoint
+    region = env.get("FOIDESK_S3_REGION", "").strip()
+    if region:
+        options["region_name"] = region
+    access_key = env.get("FOIDESK_S3_ACCESS_KEY_ID", "").strip()
+    secret_key = env.get("FOIDESK_S3_SECRET_ACCESS_KEY", "").strip()
+    if bool(access_key) != bool(secret_key):
+        raise ImproperlyConfigured(
+            "FOIDESK_S3_ACCESS_KEY_ID and FOIDESK_S3_SECRET_ACCESS_KEY go together: set both, "
+            "or neither for boto3 to find its own credentials."
+        )
+    if access_key:
+        options["access_key"] = access_key
+        options["secret_key"] = secret_key
+    return {"BACKEND": "storages.backends.s3.S3Storage", "OPTIONS": options}
 
 
 def mailers(env, data_dir):

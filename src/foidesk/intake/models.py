@@ -5,10 +5,21 @@ cannot be read, or should not be trusted, waits as an ``IntakeProblem`` for an o
 nothing received is dropped. Every message in or out of a case is ``Correspondence``.
 """
 
+import uuid
+
 from django.conf import settings
+from django.core.exceptions import SuspiciousFileOperation
 from django.db import models
+from django.utils import timezone
+from django.utils.text import get_valid_filename
 
 from foidesk.casework.models import Request
+
+
+def raw_message_path(message, filename):
+    """inbound/YYYY/MM/DD/<random>.eml, by the day it came: the name a message gives itself
+    is the sender's, so it is not used."""
+    return f"inbound/{timezone.now():%Y/%m/%d}/{uuid.uuid4().hex}.eml"
 
 
 class InboundMessage(models.Model):
@@ -31,7 +42,9 @@ class InboundMessage(models.Model):
 
     received_at = models.DateTimeField(auto_now_add=True, db_index=True)
     channel = models.CharField(max_length=10, choices=Channel.choices)
-    raw_file = models.CharField(max_length=300, help_text="Where the raw message is stored.")
+    raw_file = models.FileField(
+        max_length=300, upload_to=raw_message_path, help_text="The message as it came."
+    )
     size = models.PositiveIntegerField()
     sha256 = models.CharField(max_length=64, db_index=True)
     envelope_from = models.CharField(max_length=500, blank=True)
@@ -123,6 +136,20 @@ class Correspondence(models.Model):
         return f"{self.request.reference}: {self.get_kind_display()}"
 
 
+def attachment_path(attachment, filename):
+    """attachments/REF/<message>/<name> for a file received, outgoing/REF/<message>/<name> for
+    one sent."""
+    message = attachment.correspondence
+    folder = "attachments" if message.direction == Correspondence.Direction.IN else "outgoing"
+    # Storage keeps letters, digits, "-", "_" and "." of a name; a sender's name may have none,
+    # and the file is kept all the same.
+    try:
+        filename = get_valid_filename(filename)
+    except SuspiciousFileOperation:
+        filename = "attachment"
+    return f"{folder}/{message.request.reference}/{message.pk}/{filename}"
+
+
 class Attachment(models.Model):
     """A file that came with a message, or was sent with one; stored, never run."""
 
@@ -132,7 +159,8 @@ class Attachment(models.Model):
     filename = models.CharField(max_length=300)
     content_type = models.CharField(max_length=200)
     size = models.PositiveIntegerField()
-    stored_as = models.CharField(max_length=300, blank=True)
+    # Empty for a file too large to keep apart from its message (the raw message holds it).
+    file = models.FileField(max_length=300, upload_to=attachment_path, blank=True)
     dangerous = models.BooleanField(default=False)
 
     def __str__(self):

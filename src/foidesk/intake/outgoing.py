@@ -19,7 +19,6 @@ from email.utils import formataddr, make_msgid
 
 from django.conf import settings
 from django.core.files.base import ContentFile
-from django.core.files.storage import default_storage
 from django.core.mail import EmailMultiAlternatives, mailers
 from django.db import transaction
 from django.dispatch import Signal
@@ -79,15 +78,12 @@ def send(case, kind, *, subject, text, html="", files=(), actor=None):
             sent_by=actor,
         )
         for filename, content_type, data in files:
-            stored = default_storage.save(
-                f"outgoing/{case.reference}/{sent.pk}/{filename}", ContentFile(data)
-            )
             Attachment.objects.create(
                 correspondence=sent,
                 filename=filename,
                 content_type=content_type,
                 size=len(data),
-                stored_as=stored,
+                file=ContentFile(data, name=filename),
             )
         casework.record(
             case,
@@ -228,7 +224,7 @@ def _email(sent):
     if sent.body_html:
         email.attach_alternative(sent.body_html, "text/html")
     for attached in sent.attachments.all():
-        with default_storage.open(attached.stored_as) as stored:
+        with attached.file.open("rb") as stored:
             email.attach(attached.filename, stored.read(), attached.content_type)
     return email
 

@@ -8,12 +8,10 @@ before anything reads them, and any failure after that leaves an IntakeProblem h
 import hashlib
 import logging
 import re
-import uuid
 
 from django.conf import settings
 from django.core.cache import cache
 from django.core.files.base import ContentFile
-from django.core.files.storage import default_storage
 from django.core.mail import EmailMessage, mailers
 from django.db import transaction
 from django.tasks import task
@@ -37,11 +35,9 @@ REPLY_PREFIX = re.compile(r"^((re|fw|fwd|aw|sv)\s*:\s*)+", re.I)
 
 def store(raw, channel, envelope_from="", envelope_to=()):
     """Keep the message exactly as it came; committed before anything reads it."""
-    now = timezone.now()
-    name = default_storage.save(f"inbound/{now:%Y/%m/%d}/{uuid.uuid4().hex}.eml", ContentFile(raw))
     return InboundMessage.objects.create(
         channel=channel,
-        raw_file=name,
+        raw_file=ContentFile(raw, name="message.eml"),
         size=len(raw),
         sha256=hashlib.sha256(raw).hexdigest(),
         envelope_from=envelope_from[:500],
@@ -50,7 +46,7 @@ def store(raw, channel, envelope_from="", envelope_to=()):
 
 
 def raw_bytes(message):
-    with default_storage.open(message.raw_file) as stored:
+    with message.raw_file.open("rb") as stored:
         return stored.read()
 
 
@@ -306,18 +302,13 @@ def _correspond(message, parsed, case, kind):
         inbound=message,
     )
     for attached in parsed.attachments:
-        stored = ""
-        if attached.data:
-            stored = default_storage.save(
-                f"attachments/{case.reference}/{kept.pk}/{attached.filename or 'attachment'}",
-                ContentFile(attached.data),
-            )
+        filename = attached.filename or "attachment"
         Attachment.objects.create(
             correspondence=kept,
-            filename=(attached.filename or "attachment")[:300],
+            filename=filename[:300],
             content_type=attached.content_type[:200],
             size=attached.size,
-            stored_as=stored,
+            file=ContentFile(attached.data, name=filename) if attached.data else None,
             dangerous=attached.dangerous,
         )
     return kept

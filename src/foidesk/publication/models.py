@@ -79,6 +79,12 @@ class DisclosureVersion(models.Model):
         return f"{self.entry.request.reference} version {self.number}"
 
 
+def disclosure_file_path(released, filename):
+    """disclosure/REF/v<version>/<name>."""
+    version = released.version
+    return f"disclosure/{version.entry.request.reference}/v{version.number}/{filename}"
+
+
 class DisclosureFile(models.Model):
     """A file released with a version: the letter, the answer tables, releasable attachments."""
 
@@ -86,7 +92,7 @@ class DisclosureFile(models.Model):
     filename = models.CharField(max_length=300)
     content_type = models.CharField(max_length=200)
     size = models.PositiveIntegerField()
-    stored_as = models.CharField(max_length=300)
+    file = models.FileField(max_length=300, upload_to=disclosure_file_path)
 
     def __str__(self):
         return self.filename

@@ -8,7 +8,6 @@ follows every change.
 from dataclasses import dataclass
 
 from django.core.files.base import ContentFile
-from django.core.files.storage import default_storage
 from django.db import transaction
 from django.utils import timezone
 
@@ -263,16 +262,12 @@ class Unresolved(PublicationError):
 
 
 def _keep(version, filename, content_type, data):
-    stored = default_storage.save(
-        f"disclosure/{version.entry.request.reference}/v{version.number}/{filename}",
-        ContentFile(data),
-    )
     DisclosureFile.objects.create(
         version=version,
         filename=filename,
         content_type=content_type,
         size=len(data),
-        stored_as=stored,
+        file=ContentFile(data, name=filename),
     )
 
 

@@ -4,7 +4,6 @@ data, and the officers' pages for publishing and taking down."""
 import csv
 import json
 
-from django.core.files.storage import default_storage
 from django.core.paginator import Page, Paginator
 from django.http import FileResponse, Http404, HttpResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, render
@@ -85,7 +84,7 @@ def released_file(request, reference, filename):
     if released is None:
         raise Http404("No such file.")
     return FileResponse(
-        default_storage.open(released.stored_as),
+        released.file.open("rb"),
         as_attachment=True,
         filename=released.filename,
         content_type=released.content_type,

@@ -6,6 +6,7 @@ Exemptions are keys into foidesk.law's catalogue; the law about them lives there
 
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 
 from foidesk.casework.models import Question, Request, moment
 from foidesk.intake.models import Correspondence
@@ -83,6 +84,31 @@ class AnswerSheet(models.Model):
 
     def __str__(self):
         return f"{self.request.reference}: {self.name}"
+
+
+def sheet_upload_path(upload, filename):
+    """uploads/REF/<when>-<name>."""
+    return f"uploads/{upload.request.reference}/{upload.uploaded_at:%Y%m%dT%H%M%S}-{filename}"
+
+
+class SheetUpload(models.Model):
+    """A file of answer sheets an officer uploaded, kept as it came before it is read, so
+    that a file that cannot be read is not lost."""
+
+    request = models.ForeignKey(Request, on_delete=models.CASCADE, related_name="sheet_uploads")
+    uploaded_at = models.DateTimeField(default=timezone.now)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    filename = models.CharField(max_length=300)
+    size = models.PositiveIntegerField()
+    file = models.FileField(max_length=300, upload_to=sheet_upload_path)
+
+    class Meta:
+        ordering = ["request", "uploaded_at", "id"]
+
+    def __str__(self):
+        return f"{self.request.reference}: {self.filename}"
 
 
 class Response(models.Model):
@@ -204,6 +230,11 @@ class SentResponse(models.Model):
         raise TypeError("A sent response is kept as it went: it cannot be deleted.")
 
 
+def sent_file_path(kept, filename):
+    """sent/REF/v<version>/<name>."""
+    return f"sent/{kept.sent.request.reference}/v{kept.sent.version}/{filename}"
+
+
 class SentFile(models.Model):
     """A file of a sent response, exactly as it went, with its SHA-256."""
 
@@ -215,7 +246,8 @@ class SentFile(models.Model):
     content_type = models.CharField(max_length=200)
     size = models.PositiveIntegerField()
     sha256 = models.CharField(max_length=64)
-    file = models.FileField(max_length=300)
+    # Under sent/ or, for a file attached to the email, the attachment's own (outgoing/).
+    file = models.FileField(max_length=300, upload_to=sent_file_path)
 
     class Meta:
         ordering = ["sent", "id"]

@@ -12,7 +12,6 @@ what changed since the last.
 import hashlib
 
 from django.core.files.base import ContentFile
-from django.core.files.storage import default_storage
 from django.db import transaction
 from django.dispatch import receiver
 from django.utils import timezone
@@ -87,7 +86,7 @@ def send_by_email(case, actor):
             snapshot=services.snapshot(case),
             correspondence=sent_email,
         )
-        attached = {item.filename: item.stored_as for item in sent_email.attachments.all()}
+        attached = {item.filename: item.file.name for item in sent_email.attachments.all()}
         for name, data in files.items():
             stored = attached.get(services.file_name(case, name))
             _keep(sent, case, name, data, stored)
@@ -243,23 +242,18 @@ ATTACHED = {"pdf", "docx"}
 
 
 def _keep(sent, case, extension, data, stored=None):
-    """Keep one file of a sent version; ``stored`` is where it already is, if it is."""
+    """Keep one file of a sent version; ``stored`` is the name it is already stored under (as
+    an email's attachment), if it is."""
     name = services.file_name(case, extension)
-    if stored is None:
-        stored = default_storage.save(
-            f"sent/{case.reference}/v{sent.version}/{name}", ContentFile(data)
-        )
-    kept = SentFile(
+    SentFile.objects.create(
         sent=sent,
         format=extension,
         name=name,
         content_type=documents.FORMATS[extension].content_type,
         size=len(data),
         sha256=hashlib.sha256(data).hexdigest(),
+        file=stored or ContentFile(data, name=name),
     )
-    kept.file.name = stored
-    kept.save()
-    return kept
 
 
 def _next_version(case):

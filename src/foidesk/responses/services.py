@@ -7,6 +7,7 @@ Views, the API and the command line call these. Every change writes the case's t
 import dataclasses
 import re
 
+from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils import timezone
 
@@ -26,6 +27,7 @@ from foidesk.responses.models import (
     LocalWording,
     Outcome,
     Response,
+    SheetUpload,
 )
 
 SCOTTISH = {"foisa", "eisr", "foisa-review", "eisr-review"}
@@ -162,6 +164,18 @@ def update_response(case, actor, **fields):
         response.save()
         casework.record(case, actor, TimelineEvent.Kind.RESPONSE, "Response details edited")
         recheck_approval(case)
+
+
+def keep_upload(case, actor, filename, data):
+    """Keep a file of answer sheets as it came, before anything reads it."""
+    casework.require(actor, permissions.HANDLE_REQUEST, case)
+    return SheetUpload.objects.create(
+        request=case,
+        uploaded_by=actor,
+        filename=filename[:300],
+        size=len(data),
+        file=ContentFile(data, name=filename),
+    )
 
 
 def save_sheet(case, actor, sheet, position=None, replace=None):

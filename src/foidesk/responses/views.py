@@ -5,8 +5,6 @@ import io
 import zipfile
 
 from django.contrib import messages
-from django.core.files.base import ContentFile
-from django.core.files.storage import default_storage
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -304,10 +302,7 @@ def upload(request, case):
     if request.method == "POST" and form.is_valid():
         upload_file = form.cleaned_data["workbook"]
         data = upload_file.read(tables.MAX_FILE_BYTES + 1)
-        kept = default_storage.save(
-            f"uploads/{case.reference}/{timezone.now():%Y%m%dT%H%M%S}-{upload_file.name}",
-            ContentFile(data),
-        )
+        kept = services.keep_upload(case, request.user, upload_file.name, data)
         hidden = filecheck.check(upload_file.name, data)
         try:
             if hidden and not form.cleaned_data["visible_only"]:
@@ -322,7 +317,7 @@ def upload(request, case):
                 same_name = case.answer_sheets.filter(name=read.name).first()
                 services.save_sheet(case, request.user, read, replace=same_name)
         except tables.TableError as unreadable:
-            problem = f"{unreadable.message} (The file is kept as {kept}.)"
+            problem = f"{unreadable.message} (The file is kept as {kept.file.name}.)"
         except REFUSALS as refused:
             problem = str(refused)
         else:
