@@ -10,6 +10,7 @@ from django.utils import timezone
 from foidesk.casework import services
 from foidesk.publication import search
 from foidesk.publication.models import DisclosureEntry, DisclosureVersion
+from foidesk.publication.search import postgresql, sqlite
 
 RECEIVED = datetime(2020, 1, 17, 10, 30, tzinfo=UTC)
 PUBLISHED = datetime(2020, 3, 2, 12, 0, tzinfo=UTC)
@@ -130,7 +131,7 @@ def title_check(request, monkeypatch):
     """SQLite finds which matches hold a word in their title two ways, chosen by how long
     the search took: both are run here, and must rank alike."""
     if request.param == "by scratch table":
-        monkeypatch.setattr(search, "BY_INDEX_SECONDS", -1)
+        monkeypatch.setattr(sqlite, "BY_INDEX_SECONDS", -1)
 
 
 def test_a_title_match_ranks_above_a_match_in_the_text(authority, title_check):
@@ -507,13 +508,13 @@ def test_matches_years_apart_are_all_found_newest_first(authority, monkeypatch):
 
 
 def test_postgresql_reads_every_month_once_newest_first():
-    newest = search._month(datetime(2026, 11, 25, tzinfo=UTC))
-    oldest = search._month(datetime(2006, 12, 1, tzinfo=UTC))
-    windows = list(search._windows(newest, oldest))
+    newest = postgresql._month(datetime(2026, 11, 25, tzinfo=UTC))
+    oldest = postgresql._month(datetime(2006, 12, 1, tzinfo=UTC))
+    windows = list(postgresql._windows(newest, oldest))
     read = [month for first, last in windows for month in range(last, first - 1, -1)]
     assert read == list(range(newest, oldest - 1, -1))
     assert [last - first + 1 for first, last in windows][:5] == [1, 2, 4, 8, 16]
-    keys = search._window_keys(search._month(datetime(2018, 11, 5, tzinfo=UTC)), newest)
+    keys = postgresql._window_keys(postgresql._month(datetime(2018, 11, 5, tzinfo=UTC)), newest)
     assert keys[:4] == [
         "\x1fmonth\x1f2018-11",
         "\x1fmonth\x1f2018-12",

@@ -12,13 +12,15 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from foidesk.similar import index as similarity
 from foidesk.similar.index import (
+    FORMAT_VERSION,
     Match,
     Settings,
     SimilarityError,
     SimilarityIndex,
+    features,
     normalise,
+    normalising,
     round_robins,
 )
 from foidesk.text import wrapping
@@ -118,7 +120,7 @@ def fresh(docs):
 
 def words_of(text):
     """The words the index sees in a text."""
-    return set(re.findall(similarity.WORD_PATTERN, normalise(text)))
+    return set(re.findall(features.WORD_PATTERN, normalise(text)))
 
 
 # --- normalise() ---------------------------------------------------------------------------
@@ -265,7 +267,7 @@ def test_shared_terms_are_words_both_texts_have(index, docs):
             for word in term.split(" "):
                 assert word in words_of(query)
                 assert word in words_of(texts[match.key])
-                assert word not in similarity.stop_words()
+                assert word not in features.stop_words()
 
 
 def test_unrelated_text_scores_low(index):
@@ -515,7 +517,7 @@ def test_load_refuses_a_tampered_file(saved):
 @pytest.mark.parametrize(
     ("change", "message"),
     [
-        ({"version": similarity.FORMAT_VERSION + 1}, "format version"),
+        ({"version": FORMAT_VERSION + 1}, "format version"),
         ({"normaliser": 0}, "normalisation version"),
         ({"format": "something-else"}, "does not hold a foidesk similarity index"),
         ({"settings": {"word_weight": 0.7, "colour": "blue"}}, "unknown index settings"),
@@ -657,14 +659,14 @@ def test_any_text_normalises_and_indexes_without_raising(text):
 
 def test_a_text_that_cannot_be_read_is_left_out_and_the_rest_indexed(monkeypatch, caplog):
     unreadable = "a text normalise() cannot read"
-    real = similarity.normalise
+    real = normalising.normalise
 
     def normalise_or_fail(text):
         if text == unreadable:
             raise TypeError("argument of type 'bool' is not iterable")
         return real(text)
 
-    monkeypatch.setattr(similarity, "normalise", normalise_or_fail)
+    monkeypatch.setattr(normalising, "normalise", normalise_or_fail)
     index = SimilarityIndex.build([("bad", unreadable), ("mosaic", MOSAIC), *OTHERS.items()])
     index.extend([("bad-again", unreadable)])
     assert index.similar(unreadable) == []
@@ -700,7 +702,7 @@ def test_an_index_of_no_documents_answers_nothing(tmp_path):
 
 
 def test_building_in_two_processes_gives_the_same_index(docs, monkeypatch):
-    monkeypatch.setattr(similarity, "PARALLEL_MIN_DOCS", 0)
+    monkeypatch.setattr(features, "PARALLEL_MIN_DOCS", 0)
 
     parallel = SimilarityIndex.build(docs, workers=2)
 
