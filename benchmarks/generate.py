@@ -52,6 +52,7 @@ from foidesk import demo, law
 from foidesk.accounts.models import User
 from foidesk.accounts.roles import Role
 from foidesk.casework import services
+from foidesk.casework.case_types import REQUEST
 from foidesk.casework.models import (
     Channel,
     ClockEvent,
@@ -63,7 +64,7 @@ from foidesk.casework.models import (
     ServiceArea,
     TimelineEvent,
 )
-from foidesk.casework.workflow import ACTIONS, OPEN_STATES, State
+from foidesk.casework.workflow import OPEN_STATES, State
 from foidesk.law.dates import LONDON, show, uk_date
 
 # Real request titles sent to UK authorities through WhatDoTheyKnow, 2008-2025, from
@@ -512,6 +513,9 @@ class Planner:
 
 
 # --- The timeline, in the services' words ----------------------------------------------
+
+# The generated requests are requests for information: their case type's actions.
+ACTIONS = {action.name: action for action in REQUEST.actions}
 
 
 def path_to(case):
