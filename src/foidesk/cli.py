@@ -12,9 +12,10 @@ import sys
 from pathlib import Path
 
 import foidesk
+from foidesk import law
+from foidesk.law.regimes import CALCULATED
 
 SETTINGS_MODULE = "foidesk.config.settings"
-DEADLINE_REGIMES = ["foi", "eir", "foisa", "eisr", "sar", "review"]
 NATIONS = ["england", "wales", "scotland", "northern-ireland"]
 LOOPBACK_HOSTS = ["localhost", "127.0.0.1", "[::1]"]
 ANY_ADDRESS = {"0.0.0.0", "::", ""}  # noqa: S104 (names the wildcard, binds nothing)
@@ -182,7 +183,7 @@ def _add_deadline_command(commands):
         description="Work out when a response is due, counting working days as the law "
         "says, and explain the count line by line. Dates are YYYY-MM-DD.",
     )
-    command.add_argument("regime", metavar="REGIME", help=f"one of {', '.join(DEADLINE_REGIMES)}")
+    command.add_argument("regime", metavar="REGIME", help=f"one of {', '.join(CALCULATED)}")
     command.add_argument("received", metavar="RECEIVED", help="the date the request was received")
     command.add_argument(
         "--extended", action="store_true", help="give the due date with the extension allowed"
@@ -212,12 +213,11 @@ def deadline(args):
     """Runs on foidesk.law alone: no Django, so that it starts at once."""
     import json
 
-    from foidesk import law
     from foidesk.law.dates import parse_iso
 
     fail = _usage_error("foidesk deadline")
-    if args.regime not in DEADLINE_REGIMES:
-        fail(f"unknown regime {args.regime!r}: use one of {', '.join(DEADLINE_REGIMES)}")
+    if args.regime not in CALCULATED:
+        fail(f"unknown regime {args.regime!r}: use one of {', '.join(CALCULATED)}")
     if args.fee_paid and not args.fee_notice:
         fail("--fee-paid needs --fee-notice: give the date the fees notice was given")
     dated = [

@@ -8,7 +8,15 @@ from django.core.validators import validate_email
 from ninja import Schema
 from pydantic import Field, field_validator
 
-Regime = Literal["foi", "eir", "foisa", "eisr", "sar"]
+from foidesk.law.regimes import REQUESTS
+
+
+def one_of(members):
+    """The codes of ``members`` (a foidesk.law list) as the type of a field."""
+    return Literal[tuple(member.value for member in members)]
+
+
+Regime = one_of(REQUESTS)
 EventKind = Literal[
     "clarification_sought", "clarification_received", "fee_notice", "fee_paid", "extension"
 ]

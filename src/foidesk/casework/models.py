@@ -173,19 +173,6 @@ class Channel(models.TextChoices):
     WHATDOTHEYKNOW = "whatdotheyknow", "WhatDoTheyKnow"
 
 
-REGIMES = [
-    ("foi", "Freedom of Information Act 2000"),
-    ("eir", "Environmental Information Regulations 2004"),
-    ("foisa", "Freedom of Information (Scotland) Act 2002"),
-    ("eisr", "Environmental Information (Scotland) Regulations 2004"),
-    ("sar", "Subject access request (UK GDPR)"),
-    ("review", "Internal review (FOIA)"),
-    ("eir-review", "Internal review (EIR)"),
-    ("foisa-review", "Review (FOISA)"),
-    ("eisr-review", "Review (EISR)"),
-]
-
-
 class Requester(models.Model):
     """Who asked: personal data, kept apart from the request and never published."""
 
@@ -218,7 +205,9 @@ class Request(models.Model):
     """A request for information: one case, from receipt to closure."""
 
     reference = models.CharField(max_length=40, unique=True)
-    regime = models.CharField(max_length=20, choices=REGIMES, default="foi")
+    regime = models.CharField(
+        max_length=20, choices=law.choices(law.Regime), default=law.Regime.FOI.value
+    )
     channel = models.CharField(max_length=20, choices=Channel.choices, default=Channel.EMAIL)
     received_at = models.DateTimeField()
     subject = models.CharField(max_length=200)
@@ -338,7 +327,7 @@ class ClockEvent(models.Model):
     request = models.ForeignKey(Request, on_delete=models.CASCADE, related_name="clock_events")
     kind = models.CharField(max_length=30, choices=Kind.choices)
     on = models.DateField(help_text="For an extension, the day the requester was told.")
-    regime = models.CharField(max_length=20, choices=REGIMES, blank=True)
+    regime = models.CharField(max_length=20, choices=law.choices(law.Regime), blank=True)
     note = models.TextField(blank=True)
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"

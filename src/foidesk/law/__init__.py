@@ -17,6 +17,7 @@ from foidesk.law.deadlines import (
     deadline,
 )
 from foidesk.law.exemptions import Exemption, catalogue, exemption, for_regime
+from foidesk.law.labels import choices
 from foidesk.law.refusals import (
     PublicInterestTest,
     QuestionDecision,
@@ -43,6 +44,7 @@ __all__ = [
     "Regime",
     "ResponseFacts",
     "catalogue",
+    "choices",
     "deadline",
     "exemption",
     "for_regime",

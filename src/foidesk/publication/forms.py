@@ -1,7 +1,8 @@
 from django import forms
 
-from foidesk.casework.models import REGIMES
+from foidesk import law
 from foidesk.config.forms import DateInputField
+from foidesk.law.regimes import INFORMATION
 from foidesk.responses.services import OUTCOME_LABELS
 
 
@@ -15,7 +16,7 @@ class LogFilterForm(forms.Form):
     outcome = forms.ChoiceField(
         required=False, choices=[("", "Any outcome"), *OUTCOME_LABELS.items()]
     )
-    regime = forms.ChoiceField(required=False, choices=[("", "Any law"), *REGIMES[:4]])
+    regime = forms.ChoiceField(required=False, choices=[("", "Any law"), *law.choices(INFORMATION)])
     topic = forms.CharField(required=False, max_length=100)
 
     def __init__(self, *args, service_areas=(), **kwargs):

@@ -29,8 +29,6 @@ from foidesk.responses.models import (
     Response,
 )
 
-SCOTTISH = {"foisa", "eisr", "foisa-review", "eisr-review"}
-
 
 class ResponseError(Exception):
     """A change to a response that cannot be made as asked; the message says why."""
@@ -482,7 +480,7 @@ def _context(case, letter_date=None, addressed=True):
         "further_information": response.further_information,
         "advice_and_assistance": response.advice_and_assistance,
         "direct_marketing": response.direct_marketing,
-        "scotland": case.regime in SCOTTISH,
+        "scotland": law.Regime(case.regime).rules.scottish,
         "estimated_date": _estimated_date(case, response),
     }
 
@@ -575,7 +573,7 @@ def _exemption_context(use, catalogue, wording, decisions):
         "citation": found.citation,
         "title": found.title,
         "kind": found.kind,
-        "noun": "exception" if found.regime in {"eir", "eisr"} else "exemption",
+        "noun": "exception" if found.is_exception else "exemption",
         "procedural": found.kind == "procedural",
         "wording": wording.get(use.exemption, found.wording),
         "reasons": use.reasons,
