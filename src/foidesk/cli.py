@@ -16,7 +16,6 @@ from foidesk import law
 from foidesk.law.regimes import CALCULATED
 
 SETTINGS_MODULE = "foidesk.config.settings"
-NATIONS = ["england", "wales", "scotland", "northern-ireland"]
 LOOPBACK_HOSTS = ["localhost", "127.0.0.1", "[::1]"]
 ANY_ADDRESS = {"0.0.0.0", "::", ""}  # noqa: S104 (names the wildcard, binds nothing)
 
@@ -200,8 +199,8 @@ def _add_deadline_command(commands):
     command.add_argument("--fee-paid", metavar="DATE", help="the date the fee was received")
     command.add_argument(
         "--nation",
-        choices=NATIONS,
-        default="england",
+        choices=[nation.value for nation in law.Nation],
+        default=law.Nation.ENGLAND.value,
         help="the authority's nation, whose bank holidays a subject access request counts "
         "(%(default)s)",
     )
