@@ -33,13 +33,7 @@ from foidesk.responses import services as responses
 
 PAGE_SIZE = 50
 # Each kind of event the API takes, as the casework action that records it.
-EVENT_ACTIONS = {
-    "clarification_sought": "seek_clarification",
-    "clarification_received": "clarification_received",
-    "fee_notice": "fee_notice",
-    "fee_paid": "fee_paid",
-    "extension": "extend",
-}
+EVENT_ACTIONS = {event: action for action, event in services.CLOCK_ACTIONS.items()}
 # What each operation may answer besides its success, all in the one shape (README).
 PROBLEMS = dict.fromkeys([400, 401, 403, 404, 422], schemas.Problems)
 # The public disclosure log needs no token and holds nothing a role could be refused.

@@ -8,6 +8,7 @@ from django.core.validators import validate_email
 from ninja import Schema
 from pydantic import Field, field_validator
 
+from foidesk.casework.services import CLOCK_ACTIONS
 from foidesk.law.regimes import REQUESTS
 
 
@@ -17,9 +18,8 @@ def one_of(members):
 
 
 Regime = one_of(REQUESTS)
-EventKind = Literal[
-    "clarification_sought", "clarification_received", "fee_notice", "fee_paid", "extension"
-]
+# The clock events an action records: a change of regime is recorded by editing the request.
+EventKind = one_of(CLOCK_ACTIONS.values())
 
 
 class RequesterIn(Schema):

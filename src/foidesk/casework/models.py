@@ -316,16 +316,8 @@ class Contribution(models.Model):
 class ClockEvent(models.Model):
     """Something that stops, restarts or extends a request's statutory clock."""
 
-    class Kind(models.TextChoices):
-        CLARIFICATION_SOUGHT = "clarification_sought", "Clarification sought"
-        CLARIFICATION_RECEIVED = "clarification_received", "Clarification received"
-        FEE_NOTICE = "fee_notice", "Fees notice given"
-        FEE_PAID = "fee_paid", "Fee received"
-        EXTENSION = "extension", "Extension applied"
-        REGIME_CHANGED = "regime_changed", "Regime changed"
-
     request = models.ForeignKey(Request, on_delete=models.CASCADE, related_name="clock_events")
-    kind = models.CharField(max_length=30, choices=Kind.choices)
+    kind = models.CharField(max_length=30, choices=law.choices(law.Event))
     on = models.DateField(help_text="For an extension, the day the requester was told.")
     regime = models.CharField(max_length=20, choices=law.choices(law.Regime), blank=True)
     note = models.TextField(blank=True)
@@ -341,17 +333,7 @@ class ClockEvent(models.Model):
         return f"{self.get_kind_display()} {self.on}"
 
     def as_law(self):
-        return law.ClockEvent(LAW_EVENTS[self.kind], self.on, self.regime or None)
-
-
-LAW_EVENTS = {
-    ClockEvent.Kind.CLARIFICATION_SOUGHT: law.Event.CLARIFICATION_SOUGHT,
-    ClockEvent.Kind.CLARIFICATION_RECEIVED: law.Event.CLARIFICATION_RECEIVED,
-    ClockEvent.Kind.FEE_NOTICE: law.Event.FEE_NOTICE_GIVEN,
-    ClockEvent.Kind.FEE_PAID: law.Event.FEE_RECEIVED,
-    ClockEvent.Kind.EXTENSION: law.Event.EXTENSION_APPLIED,
-    ClockEvent.Kind.REGIME_CHANGED: law.Event.REGIME_CHANGED,
-}
+        return law.ClockEvent(law.Event(self.kind), self.on, self.regime or None)
 
 
 class AppendOnly(models.QuerySet):

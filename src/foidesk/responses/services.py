@@ -15,7 +15,7 @@ from foidesk import law
 from foidesk.accounts import permissions
 from foidesk.casework import services as casework
 from foidesk.casework import workflow
-from foidesk.casework.models import ClockEvent, Request
+from foidesk.casework.models import Request
 from foidesk.law.dates import uk_date
 from foidesk.responses import changes, documents, letter, markup, tables
 from foidesk.responses.models import (
@@ -287,7 +287,7 @@ def _decided(case):
 
 
 def _extension_applied(case):
-    return case.clock_events.filter(kind=ClockEvent.Kind.EXTENSION).exists()
+    return case.clock_events.filter(kind=law.Event.EXTENSION_APPLIED).exists()
 
 
 def _question_facts(decision, uses):
