@@ -8,6 +8,7 @@ from django.core.validators import validate_email
 from ninja import Schema
 from pydantic import Field, field_validator
 
+from foidesk import law
 from foidesk.casework.services import CLOCK_ACTIONS
 from foidesk.law.regimes import REQUESTS
 
@@ -166,8 +167,8 @@ class Problems(Schema):
 
 
 class DecisionIn(Schema):
-    held: Literal["yes", "no", "partly"]
-    decision: Literal["released", "partly_released", "withheld", "not_held", "published", "ncnd"]
+    held: one_of(law.Held)
+    decision: one_of(law.Decision)
     answer: str = ""
     exemptions: list[str] = []
     published_at: str = Field(default="", max_length=500)

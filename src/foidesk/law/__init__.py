@@ -19,6 +19,9 @@ from foidesk.law.deadlines import (
 from foidesk.law.exemptions import Exemption, catalogue, exemption, for_regime
 from foidesk.law.labels import choices
 from foidesk.law.refusals import (
+    Decision,
+    Held,
+    Outcome,
     PublicInterestTest,
     QuestionDecision,
     ResponseFacts,
@@ -33,11 +36,14 @@ __all__ = [
     "ClockError",
     "ClockEvent",
     "Deadline",
+    "Decision",
     "Event",
     "Exemption",
     "ExtensionRefused",
+    "Held",
     "Nation",
     "NonWorkingDayReceipt",
+    "Outcome",
     "Override",
     "PublicInterestTest",
     "QuestionDecision",

@@ -3,7 +3,6 @@ from django import forms
 from foidesk import law
 from foidesk.config.forms import DateInputField
 from foidesk.law.regimes import INFORMATION
-from foidesk.responses.services import OUTCOME_LABELS
 
 
 class LogFilterForm(forms.Form):
@@ -14,7 +13,7 @@ class LogFilterForm(forms.Form):
     published_to = DateInputField(description="the latest date published", required=False)
     service_area = forms.ChoiceField(required=False)
     outcome = forms.ChoiceField(
-        required=False, choices=[("", "Any outcome"), *OUTCOME_LABELS.items()]
+        required=False, choices=[("", "Any outcome"), *law.choices(law.Outcome)]
     )
     regime = forms.ChoiceField(required=False, choices=[("", "Any law"), *law.choices(INFORMATION)])
     topic = forms.CharField(required=False, max_length=100)

@@ -25,7 +25,6 @@ from foidesk.responses.models import (
     ExemptionUse,
     LetterBlock,
     LocalWording,
-    Outcome,
     Response,
 )
 
@@ -116,7 +115,7 @@ def record_decision(case, actor, number, *, held, outcome, answer, exemptions, p
             case,
             actor,
             "decision",
-            f"Q{number}: {Outcome(outcome).label}" + (f" ({cited})" if cited else ""),
+            f"Q{number}: {law.Decision(outcome).label}" + (f" ({cited})" if cited else ""),
         )
         recheck_approval(case)
 
@@ -388,22 +387,11 @@ def before_approval(case):
     return problems(case) + unchecked_copies(case)
 
 
-OUTCOME_LABELS = {
-    "granted_in_full": "Granted in full",
-    "partially_withheld": "Partially withheld",
-    "withheld_in_full": "Withheld in full",
-    "not_held": "Information not held",
-    "refused_cost": "Refused on cost (s.12)",
-    "refused_vexatious": "Refused as vexatious (s.14(1))",
-    "refused_repeated": "Refused as repeated (s.14(2))",
-}
-
-
 def outcome_label(case):
     """The outcome as official statistics name it, once the response is complete."""
     if case.regime == "sar" or problems(case):
         return ""
-    return OUTCOME_LABELS[outcome(case)]
+    return outcome(case).label
 
 
 def compose_letter(case, letter_date=None, addressed=True, request_text=None, rewrite=None):
@@ -543,7 +531,7 @@ def _held(decisions):
     # Where every question is neither confirmed nor denied, the duty to confirm or deny
     # (FOIA s.1(1)(a)) is excluded for all of it: the letter may not open by saying
     # whether anything is held.
-    if decisions and all(decision.outcome == Outcome.NCND for decision in decisions):
+    if decisions and all(decision.outcome == law.Decision.NCND for decision in decisions):
         return "ncnd"
     held = {decision.held for decision in decisions}
     if held == {"no"}:
