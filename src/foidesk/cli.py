@@ -14,6 +14,7 @@ from pathlib import Path
 import foidesk
 from foidesk import law
 from foidesk.law.regimes import CALCULATED
+from foidesk.responses.formats import ANSWER_FORMATS, FORMATS
 
 SETTINGS_MODULE = "foidesk.config.settings"
 LOOPBACK_HOSTS = ["localhost", "127.0.0.1", "[::1]"]
@@ -139,9 +140,7 @@ def parser():
         "Exits with status 2, listing what is missing, while the draft is not complete.",
     )
     response_cmd.add_argument("reference", metavar="REFERENCE")
-    response_cmd.add_argument(
-        "--format", required=True, choices=["html", "docx", "pdf", "txt", "xlsx", "ods", "csv"]
-    )
+    response_cmd.add_argument("--format", required=True, choices=list(FORMATS))
     response_cmd.add_argument("--out", required=True, metavar="PATH", help="the file to write")
     response_cmd.add_argument(
         "--as-sent",
@@ -348,7 +347,7 @@ def response(args):
         for problem in missing:
             print(f"- {problem}", file=sys.stderr)
         raise SystemExit(2)
-    if args.format in {"xlsx", "ods", "csv"}:
+    if args.format in ANSWER_FORMATS:
         if not case.answer_sheets.exists():
             fail(f"request {case.reference} has no answer tables")
         body = responses.render_answers(case, args.format)

@@ -16,6 +16,7 @@ from ninja import NinjaAPI, Status
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 from ninja.security import HttpBearer
 
+from foidesk import file_types
 from foidesk.accounts import permissions
 from foidesk.api import schemas, tokens
 from foidesk.casework import services, workflow
@@ -28,7 +29,7 @@ from foidesk.publication import services as publication
 from foidesk.publication import similar_requests
 from foidesk.publication.similarity import SimilarityError
 from foidesk.publication.views import entry_url
-from foidesk.responses import documents, sending
+from foidesk.responses import formats, sending
 from foidesk.responses import services as responses
 
 PAGE_SIZE = 50
@@ -292,10 +293,10 @@ def take_action(
     return Status(200, _detail(request, _visible(request, reference)))
 
 
-# Formats as documents.FORMATS names them, except the letter's plain text, which is the
+# Formats as formats.FORMATS names them, except the letter's plain text, which is the
 # body of the email sent rather than a file of its own.
 RESPONSE_FORMATS = {
-    name: found.content_type for name, found in documents.FORMATS.items() if name != "txt"
+    name: found.content_type for name, found in formats.FORMATS.items() if name != "txt"
 }
 
 
@@ -330,7 +331,7 @@ def get_response(request, reference: str, format: str = "html"):
     missing = responses.problems(case)
     if missing:
         return Status(400, {"detail": [{"loc": ["response"], "msg": text} for text in missing]})
-    if format in {"xlsx", "ods", "csv"}:
+    if format in formats.ANSWER_FORMATS:
         if not case.answer_sheets.exists():
             return Status(400, problem(["query", "format"], "This request has no answer tables."))
         body = responses.render_answers(case, format)
@@ -368,7 +369,7 @@ def send_response(request, reference: str, payload: schemas.SendIn):
     return Status(200, {"status": "sent", "version": sent.version})
 
 
-SENT_FORMATS = {name: found.content_type for name, found in documents.FORMATS.items()}
+SENT_FORMATS = {name: found.content_type for name, found in formats.FORMATS.items()}
 
 
 @api.get(
@@ -455,7 +456,9 @@ def put_decision(request, reference: str, number: int, payload: schemas.Decision
     tags=["intake"],
     openapi_extra={
         "requestBody": {
-            "content": {"message/rfc822": {"schema": {"type": "string", "format": "binary"}}},
+            "content": {
+                file_types.EMAIL.mime_type: {"schema": {"type": "string", "format": "binary"}}
+            },
             "required": True,
         }
     },

@@ -26,6 +26,8 @@ from email.parser import BytesParser
 from email.utils import getaddresses, parsedate_to_datetime
 from html.parser import HTMLParser
 
+from foidesk import file_types
+
 MB = 1024 * 1024
 MAX_MESSAGE_BYTES = 25 * MB
 # The largest message foidesk takes in by any channel (SMTP, the API, a mailbox): twice
@@ -509,7 +511,7 @@ def _walk(part, body, level):
 def _walk_part(part, body, level):
     body.note_defects(part)
     content_type = _content_type(part)
-    if content_type == "message/rfc822":
+    if content_type == file_types.EMAIL.mime_type:
         _forwarded(part, body)
         return
     if content_type in DELIVERY_STATUS:
@@ -541,7 +543,7 @@ def _walk_part(part, body, level):
         return
     if _is_body_text(part, content_type):
         text = _part_text(part, content_type, body)
-        if content_type == "text/html":
+        if content_type == file_types.HTML.mime_type:
             body.texts.append(html_to_text(text))
         else:
             body.texts.append(_clean_body(text))
@@ -549,7 +551,7 @@ def _walk_part(part, body, level):
         return
     _add_attachment(part, content_type, body)
     attached = body.attachments[-1]
-    if content_type == "text/plain" and not (attached.dangerous or attached.too_large):
+    if content_type == file_types.TEXT.mime_type and not (attached.dangerous or attached.too_large):
         body.named_texts.append(_clean_body(_part_text(part, content_type, body)))
 
 
@@ -584,7 +586,7 @@ def _children(part):
 
 
 def _is_body_text(part, content_type):
-    if content_type not in ("text/plain", "text/html"):
+    if content_type not in (file_types.TEXT.mime_type, file_types.HTML.mime_type):
         return False
     return _disposition(part) != "attachment" and not _filename(part)
 
@@ -642,7 +644,7 @@ def _content_type(part):
         return part.get_content_type().lower()
     except Exception:
         found = CONTENT_TYPE.match(_raw_header(part, "Content-Type") or "")
-        return found.group(1).lower() if found else "text/plain"
+        return found.group(1).lower() if found else file_types.TEXT.mime_type
 
 
 def _param(part, name):
@@ -1097,15 +1099,19 @@ TNEF_PROBLEM = (
     "The sender's mail program sent part of the message in a Microsoft format "
     "(winmail.dat) that may hide attachments, so an officer should check it"
 )
+# The suffix an attachment sent without a name is given, by its declared type (else .bin).
 DEFAULT_EXTENSIONS = {
-    "application/pdf": ".pdf",
-    "image/png": ".png",
-    "image/jpeg": ".jpg",
-    "image/gif": ".gif",
-    "text/plain": ".txt",
-    "text/html": ".html",
-    "text/csv": ".csv",
-    "text/calendar": ".ics",
+    kind.mime_type: f".{kind.suffix}"
+    for kind in [
+        file_types.PDF,
+        file_types.PNG,
+        file_types.JPEG,
+        file_types.GIF,
+        file_types.TEXT,
+        file_types.HTML,
+        file_types.CSV,
+        file_types.CALENDAR,
+    ]
 }
 
 

@@ -51,6 +51,7 @@ from dataclasses import dataclass, field
 
 from lxml import etree
 
+from foidesk import file_types
 from foidesk.responses import tables
 
 KINDS = (
@@ -155,10 +156,7 @@ _CLAIMS = {
     ".zip": "a zip file",
 }
 _TEXT_SUFFIXES = {".csv", ".tsv", ".txt"}
-_ODS_TYPES = {
-    "application/vnd.oasis.opendocument.spreadsheet",
-    "application/vnd.oasis.opendocument.spreadsheet-template",
-}
+_ODS_TYPES = {file_types.ODS.mime_type, file_types.OTS.mime_type}
 
 
 def _suffix(filename: str) -> str:

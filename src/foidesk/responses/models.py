@@ -199,7 +199,7 @@ class SentFile(models.Model):
     """A file of a sent response, exactly as it went, with its SHA-256."""
 
     sent = models.ForeignKey(SentResponse, on_delete=models.PROTECT, related_name="files")
-    # One of documents.FORMATS: "pdf", "docx", "html", "txt" for the letter, or the answer
+    # One of formats.FORMATS: "pdf", "docx", "html", "txt" for the letter, or the answer
     # tables' "xlsx", "ods" or "csv".
     format = models.CharField(max_length=10)
     name = models.CharField(max_length=200)

@@ -17,7 +17,7 @@ from foidesk.casework import services as casework
 from foidesk.casework import workflow
 from foidesk.casework.models import Request
 from foidesk.law.dates import uk_date
-from foidesk.responses import changes, documents, letter, markup, tables
+from foidesk.responses import changes, documents, formats, letter, markup, tables
 from foidesk.responses.models import (
     AnswerSheet,
     ApprovalDecision,
@@ -580,7 +580,7 @@ def _and(items):
 
 
 def render_letter(case, extension):
-    """The current draft of the letter as ``extension`` (one of documents.LETTER_FORMATS)."""
+    """The current draft of the letter as ``extension`` (one of formats.LETTER_FORMATS)."""
     return letter_file(compose_letter(case), extension)
 
 
@@ -597,7 +597,7 @@ def letter_file(composed, extension):
 
 def file_name(case, extension):
     """What a response's file is called when it is downloaded or sent."""
-    found = documents.FORMATS[extension]
+    found = formats.FORMATS[extension]
     stem = workbook_name(case) if found.part == "answers" else f"{case.reference}-response"
     return f"{stem}.{found.suffix}"
 

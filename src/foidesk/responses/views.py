@@ -19,7 +19,7 @@ from foidesk.casework.models import Request
 from foidesk.config.pages import form_page, posted
 from foidesk.intake.outgoing import OutgoingError
 from foidesk.publication import filecheck
-from foidesk.responses import documents, forms, letter, sending, services, tables
+from foidesk.responses import formats, forms, letter, sending, services, tables
 from foidesk.responses.models import AnswerSheet
 
 # What refuses a change or a sending, each with a message for the officer.
@@ -88,8 +88,8 @@ def overview(request, reference):
             "copied_decisions": copied_decisions,
             "copied_sheets": [(sheet, services.years_named(sheet)) for sheet in copied_sheets],
             "next_steps": _next_steps(request.user, case),
-            "letter_formats": [documents.FORMATS[name] for name in ["docx", "pdf", "html"]],
-            "answer_formats": [documents.FORMATS[name] for name in documents.ANSWER_FORMATS],
+            "letter_formats": [formats.FORMATS[name] for name in ["docx", "pdf", "html"]],
+            "answer_formats": [formats.FORMATS[name] for name in formats.ANSWER_FORMATS],
         },
     )
 
@@ -404,7 +404,7 @@ def delete_sheet(request, reference, pk):
 def download_letter(request, reference, extension):
     """The current draft of the letter."""
     case = _case(request, reference)
-    if extension not in documents.LETTER_FORMATS:
+    if extension not in formats.LETTER_FORMATS:
         raise Http404
     try:
         body = services.render_letter(case, extension)
@@ -418,7 +418,7 @@ def download_letter(request, reference, extension):
 def download_answers(request, reference, extension):
     """The answer tables as they stand."""
     case = _case(request, reference)
-    if extension not in documents.ANSWER_FORMATS or not case.answer_sheets.exists():
+    if extension not in formats.ANSWER_FORMATS or not case.answer_sheets.exists():
         raise Http404
     return _attachment(
         services.render_answers(case, extension), extension, services.file_name(case, extension)
@@ -438,7 +438,7 @@ def download_sent(request, reference, version, extension):
 
 
 def _attachment(body, extension, filename):
-    response = HttpResponse(body, content_type=documents.FORMATS[extension].content_type)
+    response = HttpResponse(body, content_type=formats.FORMATS[extension].content_type)
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     return response
 
