@@ -16,7 +16,6 @@ import html
 import io
 import itertools
 import re
-import string
 import unicodedata
 import zipfile
 from dataclasses import dataclass, field
@@ -1376,55 +1375,9 @@ def _says_automatic(message, result):
 # Finding the case a message belongs to
 
 
-CUE = (
-    r"(?<![A-Za-z0-9])"
-    r"(?:ref(?:erence)?s?|foi(?:a|sa)?|eir|eisr|sar|request|case|enquiry)"
-    r"(?![A-Za-z])"
-)
-# What may stand between the cue and the number: "Our ref: ", "ref no. ", "Case #",
-# "Reference number - ". Bounded, so that a long run of punctuation cannot make the search
-# slow.
-FILLER = r"[\s:#./-]{0,4}(?:(?:no|nos|num|number|id|is)(?![A-Za-z])\.?[\s:#./-]{0,4})?"
-
-
-def reference_pattern(scheme: str = "{number}", *, digits: int = 7) -> re.Pattern:
-    """A regex finding references of ``scheme`` (see casework.references) in text.
-
-    A scheme with letters in it ("FOI-{year}-{number:04d}") is its own cue and matches
-    anywhere, case as written. A scheme of bare numbers ("{number}", the default: ``digits``
-    digits) matches only after a cue such as "Our ref", "FOI" or "Request", because a bare
-    number is as likely a phone number or an amount. The reference is group "reference".
-    """
-    try:
-        pieces = list(string.Formatter().parse(scheme))
-    except ValueError:
-        raise ValueError(f"The reference format {scheme!r} has an unmatched {{ or }}.") from None
-    has_letters = any(re.search("[A-Za-z]", literal) for literal, *_ in pieces)
-    literal_free = not any(literal for literal, *_ in pieces)
-    names = [name for _, name, _, _ in pieces if name is not None]
-    if "number" not in names or set(names) - {"number", "year"}:
-        raise ValueError(f"The reference format {scheme!r} must use {{number}} and {{year}} only.")
-    body = []
-    for literal, name, spec, _ in pieces:
-        body.append(re.escape(literal))
-        if name == "year":
-            body.append(r"\d{4}")
-        elif name == "number":
-            padded = re.fullmatch(r"0(\d+)d", spec or "")
-            if padded:
-                body.append(rf"\d{{{int(padded.group(1))},}}")
-            elif literal_free and len(names) == 1:
-                body.append(rf"\d{{{digits}}}")
-            else:
-                body.append(r"\d+")
-    reference = "".join(body)
-    if has_letters:
-        return re.compile(rf"(?<![A-Za-z0-9])(?P<reference>{reference})(?![A-Za-z0-9])")
-    return re.compile(rf"(?i:{CUE}{FILLER})(?P<reference>{reference})(?![0-9])")
-
-
 def references_in(message: ParsedMessage, pattern: re.Pattern) -> list[str]:
-    """References ``pattern`` finds: subject first, then the text, then forwarded messages."""
+    """References ``pattern`` (casework.references.pattern) finds: subject first, then the
+    text, then forwarded messages."""
     found, seen = [], set()
     group = "reference" if "reference" in pattern.groupindex else 0
     for text in _searchable(message):
