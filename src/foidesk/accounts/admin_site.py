@@ -18,5 +18,5 @@ class FoideskAdminSite(admin.AdminSite):
 
     def login(self, request, extra_context=None):
         if request.user.is_authenticated:
-            raise PermissionDenied("Administration is open to administrators only.")
+            raise PermissionDenied(permissions.REFUSALS[permissions.USE_ADMIN_SITE])
         return redirect_to_login(request.GET.get("next", reverse("admin:index")))

@@ -73,6 +73,18 @@ rules.add_perm(
 )
 rules.add_perm(USE_API, is_staff_member)
 
+# What the person refused is told, the one sentence for each permission refused anywhere:
+# a page, a service or the API.
+REFUSALS = {
+    USE_ADMIN_SITE: "Administration is open to administrators only.",
+    LOG_REQUEST: "Only FOI officers log requests.",
+    # A response is addressed to the requester, so seeing one is seeing them.
+    VIEW_REQUESTER: "Only the FOI team and approvers see a response.",
+    HANDLE_REQUEST: "Only FOI officers handle requests.",
+    APPROVE_REQUEST: "Only approvers approve responses.",
+    ANSWER_CONTRIBUTION: "This contribution is not yours to answer, or is answered.",
+}
+
 
 def visible_requests(user, requests):
     """Of ``requests`` (a queryset), those ``user`` may see: the list form of VIEW_REQUEST."""
@@ -90,14 +102,14 @@ def visible_requests(user, requests):
 def request_or_404(user, requests, reference, *needs):
     """The request at ``reference`` among ``requests`` (a queryset) if ``user`` may see it,
     else Http404, not 403: a contributor should not learn which references exist. Then
-    PermissionDenied, with its message, for the first (permission, message) of ``needs``
-    the user lacks on it."""
+    PermissionDenied, with its refusal, for the first permission of ``needs`` the user
+    lacks on it."""
     case = get_object_or_404(requests, reference=reference)
     if not user.has_perm(VIEW_REQUEST, case):
         raise Http404("No such request.")
-    for permission, message in needs:
+    for permission in needs:
         if not user.has_perm(permission, case):
-            raise PermissionDenied(message)
+            raise PermissionDenied(REFUSALS[permission])
     return case
 
 

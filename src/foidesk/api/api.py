@@ -158,7 +158,7 @@ def _detail(request, case):
 def log_request(request, payload: schemas.RequestIn):
     """Log a request received elsewhere; its text is split into numbered questions."""
     if not request.user.has_perm(permissions.LOG_REQUEST):
-        raise PermissionDenied("Only FOI officers log requests.")
+        raise PermissionDenied(permissions.REFUSALS[permissions.LOG_REQUEST])
     if not payload.requester.email and not payload.requester.address.strip():
         return Status(
             400,
@@ -303,7 +303,7 @@ RESPONSE_FORMATS = {
 def _response_case(request, reference):
     case = _visible(request, reference)
     if not request.user.has_perm(permissions.VIEW_REQUESTER, case):
-        raise PermissionDenied("Only the FOI team and approvers see a response.")
+        raise PermissionDenied(permissions.REFUSALS[permissions.VIEW_REQUESTER])
     return case
 
 
@@ -351,7 +351,7 @@ def send_response(request, reference: str, payload: schemas.SendIn):
     ``date`` (200). 400 listing what must happen first."""
     case = _response_case(request, reference)
     if not request.user.has_perm(permissions.HANDLE_REQUEST, case):
-        raise PermissionDenied("Only FOI officers send responses.")
+        raise PermissionDenied(permissions.REFUSALS[permissions.HANDLE_REQUEST])
     try:
         if payload.method == "email":
             sent = sending.send_by_email(case, request.user)
@@ -467,7 +467,7 @@ def intake_email(request):
     """An email for foidesk, as raw RFC 822 bytes in the body: stored first, then read.
     202 with the reference of the request it became or joined, or the problem's id."""
     if not request.user.has_perm(permissions.HANDLE_REQUEST):
-        raise PermissionDenied("Only FOI officers' tokens may hand in email.")
+        raise PermissionDenied(permissions.REFUSALS[permissions.HANDLE_REQUEST])
     # Read from the stream, not request.body: Django's limit on a request's size in memory
     # is for forms, and would turn away a scanned letter with an HTML page. One byte past
     # the limit is enough to know the email is too large.
@@ -508,7 +508,7 @@ def _too_large():
 def intake_problems(request):
     """Messages waiting for an officer, oldest first."""
     if not request.user.has_perm(permissions.HANDLE_REQUEST):
-        raise PermissionDenied("Only FOI officers see messages to check.")
+        raise PermissionDenied(permissions.REFUSALS[permissions.HANDLE_REQUEST])
     waiting = IntakeProblem.objects.filter(resolved_at__isnull=True).select_related("message")
     return Status(
         200,
@@ -528,7 +528,7 @@ def intake_problems(request):
 def _publishing_case(request, reference):
     case = _visible(request, reference)
     if not request.user.has_perm(permissions.HANDLE_REQUEST, case):
-        raise PermissionDenied("Only FOI officers publish requests.")
+        raise PermissionDenied(permissions.REFUSALS[permissions.HANDLE_REQUEST])
     return case
 
 

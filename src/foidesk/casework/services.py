@@ -126,7 +126,7 @@ def _require(actor, permission, obj=None):
     if actor is SYSTEM:
         return
     if not actor.has_perm(permission, obj):
-        raise PermissionDenied("Your role does not allow this.")
+        raise PermissionDenied(permissions.REFUSALS[permission])
 
 
 @transaction.atomic

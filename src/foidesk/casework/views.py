@@ -212,7 +212,7 @@ def action(request, reference, name):
     except workflow.TransitionRefused:
         raise Http404("There is no such action.") from None
     if not request.user.has_perm(chosen.permission, case):
-        raise PermissionDenied("Your role does not allow this.")
+        raise PermissionDenied(permissions.REFUSALS[chosen.permission])
     if chosen.page:
         return redirect(chosen.page, reference=case.reference)
     form_class = forms.ClockActionForm if name in CLOCK_ACTIONS else forms.NoteForm
@@ -271,7 +271,7 @@ def assign(request, reference):
 def edit_details(request, reference):
     case = _case(request, reference)
     if not request.user.has_perm(permissions.HANDLE_REQUEST, case):
-        raise PermissionDenied("Only FOI officers edit a request.")
+        raise PermissionDenied(permissions.REFUSALS[permissions.HANDLE_REQUEST])
     form = forms.DetailsForm(
         posted(request),
         initial={
@@ -292,7 +292,7 @@ def edit_details(request, reference):
 def edit_questions(request, reference):
     case = _case(request, reference)
     if not request.user.has_perm(permissions.HANDLE_REQUEST, case):
-        raise PermissionDenied("Only FOI officers edit the questions.")
+        raise PermissionDenied(permissions.REFUSALS[permissions.HANDLE_REQUEST])
     current = "\n\n".join(question.text for question in case.questions.all())
     form = forms.QuestionsForm(posted(request), initial={"questions": current})
 
@@ -307,7 +307,7 @@ def edit_questions(request, reference):
 def new_contribution(request, reference):
     case = _case(request, reference)
     if not request.user.has_perm(permissions.HANDLE_REQUEST, case):
-        raise PermissionDenied("Only FOI officers ask service areas.")
+        raise PermissionDenied(permissions.REFUSALS[permissions.HANDLE_REQUEST])
     form = forms.ContributionForm(
         posted(request),
         request=case,
@@ -371,7 +371,7 @@ def contribution(request, pk):
     problem = None
     if request.method == "POST":
         if not may_answer:
-            raise PermissionDenied("This contribution is not yours to answer, or is answered.")
+            raise PermissionDenied(permissions.REFUSALS[permissions.ANSWER_CONTRIBUTION])
         if form.is_valid():
             try:
                 services.answer_contribution(asked, request.user, form.cleaned_data["answer"])

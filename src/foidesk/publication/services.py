@@ -60,7 +60,7 @@ class Preview:
 
 def _require(actor, case):
     if not actor.has_perm(permissions.HANDLE_REQUEST, case):
-        raise PermissionDenied("Only FOI officers publish requests.")
+        raise PermissionDenied(permissions.REFUSALS[permissions.HANDLE_REQUEST])
 
 
 def known_requester(case):

@@ -163,10 +163,7 @@ def _authority_name():
 def _handled_case(request, reference):
     """The request, for an officer; hidden (404) from those who may not see it at all."""
     return permissions.request_or_404(
-        request.user,
-        Request.objects.all(),
-        reference,
-        (permissions.HANDLE_REQUEST, "Only FOI officers publish requests and take them down."),
+        request.user, Request.objects.all(), reference, permissions.HANDLE_REQUEST
     )
 
 

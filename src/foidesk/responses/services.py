@@ -36,7 +36,7 @@ class ResponseError(Exception):
 def _require(actor, case):
     """The actor may change this response, and the response may still change."""
     if not actor.has_perm(permissions.HANDLE_REQUEST, case):
-        raise PermissionDenied("Only FOI officers prepare responses.")
+        raise PermissionDenied(permissions.REFUSALS[permissions.HANDLE_REQUEST])
     refusal = not_editable(case)
     if refusal:
         raise ResponseError(refusal)

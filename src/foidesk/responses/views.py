@@ -35,9 +35,9 @@ REFUSALS = (
 def _case(request, reference, edit=False):
     """The request, if this user may read its response (the letter quotes the requester's
     words, so only those who may see the requester); ``edit`` for officers only."""
-    needs = [(permissions.VIEW_REQUESTER, "Only the FOI team and approvers see a response.")]
+    needs = [permissions.VIEW_REQUESTER]
     if edit:
-        needs.append((permissions.HANDLE_REQUEST, "Only FOI officers prepare responses."))
+        needs.append(permissions.HANDLE_REQUEST)
     return permissions.request_or_404(request.user, Request.objects.all(), reference, *needs)
 
 
