@@ -16,6 +16,8 @@ import time
 from datetime import date, timedelta
 from pathlib import Path
 
+from percentiles import percentile
+
 from foidesk.law import ClockEvent, Event, deadline
 
 FOIDESK = Path(sys.executable).parent / "foidesk"
@@ -59,7 +61,7 @@ def _summary(timings):
     return {
         "runs": len(ordered),
         "median_ms": round(statistics.median(ordered) * 1000, 3),
-        "p95_ms": round(ordered[int(len(ordered) * 0.95) - 1] * 1000, 3),
+        "p95_ms": round(percentile(ordered, 0.95) * 1000, 3),
         "max_ms": round(ordered[-1] * 1000, 3),
     }
 

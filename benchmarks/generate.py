@@ -211,15 +211,8 @@ OPEN_STATE_MIX = [
 ]
 # The action that stops the clock in each waiting state, and the clock event it records.
 STOPPING = {
-    State.AWAITING_CLARIFICATION: ("seek_clarification", ClockEvent.Kind.CLARIFICATION_SOUGHT),
-    State.AWAITING_FEE: ("fee_notice", ClockEvent.Kind.FEE_NOTICE),
-}
-LAW_EVENTS = {
-    ClockEvent.Kind.CLARIFICATION_SOUGHT: law.Event.CLARIFICATION_SOUGHT,
-    ClockEvent.Kind.CLARIFICATION_RECEIVED: law.Event.CLARIFICATION_RECEIVED,
-    ClockEvent.Kind.FEE_NOTICE: law.Event.FEE_NOTICE_GIVEN,
-    ClockEvent.Kind.FEE_PAID: law.Event.FEE_RECEIVED,
-    ClockEvent.Kind.EXTENSION: law.Event.EXTENSION_APPLIED,
+    State.AWAITING_CLARIFICATION: ("seek_clarification", law.Event.CLARIFICATION_SOUGHT),
+    State.AWAITING_FEE: ("fee_notice", law.Event.FEE_NOTICE_GIVEN),
 }
 # States after which a contribution has been answered (or was never needed).
 PAST_CONTRIBUTIONS = {
@@ -281,7 +274,7 @@ class Case:
     officer: int | None = None
     due_on: object = None
     reminded_on: object = None
-    clock: list = field(default_factory=list)  # [(ClockEvent.Kind, date)]
+    clock: list = field(default_factory=list)  # [(law.Event, date)]
     contributions: list = field(default_factory=list)
     finished_at: datetime | None = None  # responded, withdrawn or lapsed
 
@@ -430,11 +423,11 @@ class Planner:
         if case.state != State.NEW and draw < 0.03:
             sought = self._day_after(received, 1, 5)
             case.clock += [
-                (ClockEvent.Kind.CLARIFICATION_SOUGHT, sought),
-                (ClockEvent.Kind.CLARIFICATION_RECEIVED, self._day_after(sought, 1, 10)),
+                (law.Event.CLARIFICATION_SOUGHT, sought),
+                (law.Event.CLARIFICATION_RECEIVED, self._day_after(sought, 1, 10)),
             ]
         elif case.state != State.NEW and draw < 0.08 and (self.today - received).days > 15:
-            case.clock.append((ClockEvent.Kind.EXTENSION, self._day_after(received, 10, 18)))
+            case.clock.append((law.Event.EXTENSION_APPLIED, self._day_after(received, 10, 18)))
             extended = True
         if len(case.clock) > 1:
             case.due_on = self._deadline_with_events(case)
@@ -453,7 +446,7 @@ class Planner:
         return self._deadlines[key]
 
     def _deadline_with_events(self, case):
-        events = [law.ClockEvent(LAW_EVENTS[kind], on) for kind, on in case.clock]
+        events = [law.ClockEvent(kind, on) for kind, on in case.clock]
         return law.deadline(case.regime, case.received_at, events, self.settings).final_due
 
     def _internal_due(self, asked, statutory_due):
@@ -521,7 +514,7 @@ ACTIONS = {action.name: action for action in REQUEST.actions}
 def path_to(case):
     """The workflow actions that took a new case to its state, in order."""
     if case.state == State.LAPSED:
-        first = {ClockEvent.Kind.CLARIFICATION_SOUGHT: "seek_clarification"}
+        first = {law.Event.CLARIFICATION_SOUGHT: "seek_clarification"}
         return [first.get(case.clock[0][0], "fee_notice"), "lapse"]
     detours = {
         State.AWAITING_CLARIFICATION: ["seek_clarification"],
@@ -761,7 +754,7 @@ def _clock_events(cases, requests):
             request=request,
             kind=kind,
             on=on,
-            note="Public interest test" if kind == ClockEvent.Kind.EXTENSION else "",
+            note="Public interest test" if kind == law.Event.EXTENSION_APPLIED else "",
             recorded_by_id=case.officer,
             recorded_at=datetime.combine(on, case.received_at.timetz()),
         )

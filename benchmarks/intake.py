@@ -51,7 +51,6 @@ import cProfile
 import io
 import json
 import logging
-import math
 import pstats
 import random
 import shutil
@@ -70,6 +69,7 @@ import casework
 from casework import code_version, machine
 from django.core.management import call_command
 from django.db import close_old_connections, connection
+from percentiles import percentile
 
 from foidesk import demo
 from foidesk.intake import services, smtp
@@ -305,7 +305,7 @@ def summary(seconds):
     ordered = sorted(seconds)
     return {
         "p50": round(statistics.median(ordered) * 1000, 1),
-        "p95": round(ordered[math.ceil(len(ordered) * 0.95) - 1] * 1000, 1),
+        "p95": round(percentile(ordered, 0.95) * 1000, 1),
         "max": round(ordered[-1] * 1000, 1),
         "mean": round(statistics.fmean(ordered) * 1000, 1),
     }

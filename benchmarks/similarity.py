@@ -38,6 +38,7 @@ from collections import Counter, defaultdict
 from pathlib import Path
 
 import numpy as np
+from percentiles import percentile
 
 from foidesk.similar.index import SimilarityIndex, normalise, round_robins
 
@@ -754,7 +755,7 @@ def summary(timings):
     return {
         "runs": len(ordered),
         "p50_ms": round(statistics.median(ordered) * 1000, 2),
-        "p95_ms": round(ordered[int(0.95 * (len(ordered) - 1))] * 1000, 2),
+        "p95_ms": round(percentile(ordered, 0.95) * 1000, 2),
         "max_ms": round(ordered[-1] * 1000, 2),
     }
 

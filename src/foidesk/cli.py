@@ -12,10 +12,11 @@ import sys
 from pathlib import Path
 
 import foidesk
+from foidesk import law
+from foidesk.law.regimes import CALCULATED
+from foidesk.responses.formats import ANSWER_FORMATS, FORMATS
 
 SETTINGS_MODULE = "foidesk.config.settings"
-DEADLINE_REGIMES = ["foi", "eir", "foisa", "eisr", "sar", "review"]
-NATIONS = ["england", "wales", "scotland", "northern-ireland"]
 LOOPBACK_HOSTS = ["localhost", "127.0.0.1", "[::1]"]
 ANY_ADDRESS = {"0.0.0.0", "::", ""}  # noqa: S104 (names the wildcard, binds nothing)
 
@@ -139,9 +140,7 @@ def parser():
         "Exits with status 2, listing what is missing, while the draft is not complete.",
     )
     response_cmd.add_argument("reference", metavar="REFERENCE")
-    response_cmd.add_argument(
-        "--format", required=True, choices=["html", "docx", "pdf", "txt", "xlsx", "ods", "csv"]
-    )
+    response_cmd.add_argument("--format", required=True, choices=list(FORMATS))
     response_cmd.add_argument("--out", required=True, metavar="PATH", help="the file to write")
     response_cmd.add_argument(
         "--as-sent",
@@ -182,7 +181,7 @@ def _add_deadline_command(commands):
         description="Work out when a response is due, counting working days as the law "
         "says, and explain the count line by line. Dates are YYYY-MM-DD.",
     )
-    command.add_argument("regime", metavar="REGIME", help=f"one of {', '.join(DEADLINE_REGIMES)}")
+    command.add_argument("regime", metavar="REGIME", help=f"one of {', '.join(CALCULATED)}")
     command.add_argument("received", metavar="RECEIVED", help="the date the request was received")
     command.add_argument(
         "--extended", action="store_true", help="give the due date with the extension allowed"
@@ -199,8 +198,8 @@ def _add_deadline_command(commands):
     command.add_argument("--fee-paid", metavar="DATE", help="the date the fee was received")
     command.add_argument(
         "--nation",
-        choices=NATIONS,
-        default="england",
+        choices=[nation.value for nation in law.Nation],
+        default=law.Nation.ENGLAND.value,
         help="the authority's nation, whose bank holidays a subject access request counts "
         "(%(default)s)",
     )
@@ -212,12 +211,11 @@ def deadline(args):
     """Runs on foidesk.law alone: no Django, so that it starts at once."""
     import json
 
-    from foidesk import law
     from foidesk.law.dates import parse_iso
 
     fail = _usage_error("foidesk deadline")
-    if args.regime not in DEADLINE_REGIMES:
-        fail(f"unknown regime {args.regime!r}: use one of {', '.join(DEADLINE_REGIMES)}")
+    if args.regime not in CALCULATED:
+        fail(f"unknown regime {args.regime!r}: use one of {', '.join(CALCULATED)}")
     if args.fee_paid and not args.fee_notice:
         fail("--fee-paid needs --fee-notice: give the date the fees notice was given")
     dated = [
@@ -349,7 +347,7 @@ def response(args):
         for problem in missing:
             print(f"- {problem}", file=sys.stderr)
         raise SystemExit(2)
-    if args.format in {"xlsx", "ods", "csv"}:
+    if args.format in ANSWER_FORMATS:
         if not case.answer_sheets.exists():
             fail(f"request {case.reference} has no answer tables")
         body = responses.render_answers(case, args.format)

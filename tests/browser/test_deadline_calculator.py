@@ -6,7 +6,7 @@ pytestmark = pytest.mark.django_db(transaction=True)
 
 
 def fill_in(page, day, month, year):
-    page.get_by_label("Freedom of Information Act 2000").check()
+    page.get_by_label("Freedom of Information Act 2000", exact=True).check()
     page.get_by_label("Day").fill(day)
     page.get_by_label("Month").fill(month)
     page.get_by_label("Year").fill(year)

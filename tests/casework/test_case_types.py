@@ -10,10 +10,10 @@ from django.core.management import call_command
 
 from foidesk import law
 from foidesk.casework import case_types, workflow
-from foidesk.casework.models import ClockEvent
+from foidesk.casework.models import Request
 from foidesk.casework.workflow import Action, State
 
-CLOCK_EVENTS = set(ClockEvent.Kind.values)
+CLOCK_EVENTS = set(law.Event)
 REQUEST = case_types.REQUEST
 
 
@@ -88,8 +88,8 @@ def test_foidesk_does_not_start_with_a_regime_left_out_or_handled_twice():
 
 
 def test_a_request_is_handled_by_its_regimes_case_type():
-    assert workflow.case_type_of(ClockEvent(regime="sar")).name == "subject_access"
-    assert workflow.case_type_of(ClockEvent(regime="eisr")).name == "request"
+    assert workflow.case_type_of(Request(regime="sar")).name == "subject_access"
+    assert workflow.case_type_of(Request(regime="eisr")).name == "request"
 
 
 def test_the_docs_show_the_configuration(capsys):

@@ -19,6 +19,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from foidesk.casework import references
 from foidesk.intake import parsing
 from foidesk.intake.parsing import (
     AUTO_REPLY,
@@ -30,7 +31,6 @@ from foidesk.intake.parsing import (
     html_to_text,
     message_ids_in,
     parse,
-    reference_pattern,
     references_in,
     safe_filename,
     sniff_type,
@@ -119,7 +119,7 @@ def test_a_whatdotheyknow_request():
     assert parsed.kind == REQUEST
     assert "2. The annual cost of each system." in parsed.text
     # Its numbers (123456 in the address, list numbers in the text) are not our references.
-    assert references_in(parsed, reference_pattern()) == []
+    assert references_in(parsed, references.pattern()) == []
 
 
 def test_an_ordinary_sender_is_not_whatdotheyknow():
@@ -697,7 +697,7 @@ def test_a_reply_quoting_our_reference_is_found():
         subject="RE: Your request",
         text="Thanks, that is fine.\n\n> Dear Jo Bloggs,\n> Our ref: 5973764\n> Please find...",
     )
-    assert references_in(parse(reply.as_bytes()), reference_pattern()) == ["5973764"]
+    assert references_in(parse(reply.as_bytes()), references.pattern()) == ["5973764"]
 
 
 @pytest.mark.parametrize(
@@ -718,7 +718,7 @@ def test_a_reply_quoting_our_reference_is_found():
 )
 def test_a_reference_after_a_cue_is_found(text):
     parsed = ParsedMessage(text=text)
-    assert references_in(parsed, reference_pattern("{number}")) == ["5973764"]
+    assert references_in(parsed, references.pattern("{number}")) == ["5973764"]
 
 
 @pytest.mark.parametrize(
@@ -733,7 +733,7 @@ def test_a_reference_after_a_cue_is_found(text):
     ],
 )
 def test_a_bare_seven_digit_number_is_not_a_reference(text):
-    assert references_in(ParsedMessage(text=text), reference_pattern()) == []
+    assert references_in(ParsedMessage(text=text), references.pattern()) == []
 
 
 def test_references_come_subject_first_in_order_without_repeats():
@@ -741,16 +741,16 @@ def test_references_come_subject_first_in_order_without_repeats():
         subject="RE: FOI 1111111",
         text="About FOI 2222222, which follows on from FOI 1111111 and Case 3333333.",
     )
-    assert references_in(parsed, reference_pattern()) == ["1111111", "2222222", "3333333"]
+    assert references_in(parsed, references.pattern()) == ["1111111", "2222222", "3333333"]
 
 
 def test_references_in_a_forwarded_message_come_last():
     parsed = ParsedMessage(text="Ref 2222222", forwarded=[ParsedMessage(subject="FOI 3333333")])
-    assert references_in(parsed, reference_pattern()) == ["2222222", "3333333"]
+    assert references_in(parsed, references.pattern()) == ["2222222", "3333333"]
 
 
 def test_a_scheme_with_text_is_its_own_cue():
-    pattern = reference_pattern("FOI-{year}-{number:04d}")
+    pattern = references.pattern("FOI-{year}-{number:04d}")
     parsed = ParsedMessage(
         subject="Your request FOI-2020-0001",
         text="See also FOI-2021-12345 but not XFOI-2020-0002, FOI-2020-01 or 5973764.",
@@ -759,15 +759,23 @@ def test_a_scheme_with_text_is_its_own_cue():
 
 
 def test_a_scheme_of_numbers_only_needs_a_cue():
-    pattern = reference_pattern("{year}-{number:05d}")
+    pattern = references.pattern("{year}-{number:05d}")
     assert references_in(ParsedMessage(text="Our ref 2020-00042"), pattern) == ["2020-00042"]
     assert references_in(ParsedMessage(text="on 2020-00042"), pattern) == []
 
 
-@pytest.mark.parametrize("scheme", ["FOI", "{number", "{case}-{number}"])
-def test_a_scheme_that_is_not_a_reference_format_is_refused(scheme):
-    with pytest.raises(ValueError, match="reference format"):
-        reference_pattern(scheme)
+@pytest.mark.parametrize(
+    ("scheme", "message"),
+    [
+        ("FOI", "must include {number}"),
+        ("{number", "unmatched"),
+        ("{case}-{number}", "{case} is not allowed"),
+        ("FOI/{number:x}", "letters, digits"),
+    ],
+)
+def test_a_scheme_that_is_not_a_reference_format_is_refused(scheme, message):
+    with pytest.raises(ValueError, match=message):
+        references.pattern(scheme)
 
 
 def test_message_ids_for_threading_onto_our_own_mail():

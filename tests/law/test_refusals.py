@@ -21,7 +21,7 @@ from foidesk.law import (
     outcome,
     problems,
 )
-from foidesk.law.refusals import DECISIONS, HELD, OUTCOMES
+from foidesk.law.refusals import Decision, Held, Outcome
 
 KNOWN = {e.key for e in catalogue()}
 OPEN_BARNET_CSG = "https://open.barnet.gov.uk/dataset/customer-and-support-group-csg-contract"
@@ -1016,8 +1016,8 @@ PUBLIC_INTEREST = st.none() | st.builds(
 QUESTIONS = st.builds(
     QuestionDecision,
     number=st.integers(min_value=-1, max_value=30),
-    held=st.sampled_from([*HELD, "maybe", ""]),
-    decision=st.sampled_from([*DECISIONS, "refused", ""]),
+    held=st.sampled_from([*Held, "maybe", ""]),
+    decision=st.sampled_from([*Decision, "refused", ""]),
     exemptions=st.lists(KEYS, max_size=4).map(tuple),
     answer=TEXT,
     reasons=TEXT,
@@ -1051,6 +1051,6 @@ def test_problems_never_raises_and_every_problem_gives_its_source(facts):
 @given(FACTS)
 def test_the_outcome_is_always_one_the_statistics_know(facts):
     """docs/law/responses.md."""
-    known = all(question.decision in DECISIONS for question in facts.questions)
+    known = all(question.decision in Decision for question in facts.questions)
     if facts.questions and known:
-        assert outcome(facts) in OUTCOMES
+        assert outcome(facts) in Outcome

@@ -17,7 +17,7 @@ from foidesk import demo, law
 from foidesk.casework import services as casework
 from foidesk.casework import workflow
 from foidesk.casework.models import Request
-from foidesk.law.refusals import OUTCOMES
+from foidesk.law.refusals import Outcome
 from foidesk.responses import documents, letter, markup, services, tables
 from foidesk.responses.models import ExemptionUse, LetterBlock
 
@@ -511,7 +511,7 @@ def test_the_response_is_worded_by_its_outcome(two_questions, officer, outcome):
     """FOIA s.1(1) and s.17(1): say whether the information is held and what is withheld;
     s.17(5): a refusal on cost (s.12) or as vexatious or repeated (s.14) says so."""
     decisions, opening, unsaid = WORDING[outcome]
-    assert outcome in OUTCOMES
+    assert outcome in Outcome
     _decide(two_questions, officer, *decisions)
     if outcome == "refused_cost":
         services.update_response(

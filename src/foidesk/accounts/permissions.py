@@ -105,6 +105,18 @@ rules.add_perm(
 )
 rules.add_perm(USE_API, is_staff_member)
 
+# What the person refused is told, the one sentence for each permission refused anywhere:
+# a page, a service or the API.
+REFUSALS = {
+    USE_ADMIN_SITE: "Administration is open to administrators only.",
+    LOG_REQUEST: "Only FOI officers log requests.",
+    # A response is addressed to the requester, so seeing one is seeing them.
+    VIEW_REQUESTER: "Only the FOI team and approvers see a response.",
+    HANDLE_REQUEST: "Only FOI officers handle requests.",
+    APPROVE_REQUEST: "Only approvers approve responses.",
+    ANSWER_CONTRIBUTION: "This contribution is not yours to answer, or is answered.",
+}
+
 
 def enforce(user, permission, obj=None):
     """The one way a permission is enforced: PermissionDenied, with the permission's own

@@ -16,29 +16,24 @@ from ninja import NinjaAPI, Status
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 from ninja.security import HttpBearer
 
+from foidesk import file_types
 from foidesk.accounts import permissions
 from foidesk.api import schemas, tokens
-from foidesk.casework import access, requesters, services, workflow
+from foidesk.casework import access, case_types, requesters, services, workflow
 from foidesk.casework.models import Request
 from foidesk.casework.workflow import State
 from foidesk.intake import parsing
 from foidesk.intake import services as intake
 from foidesk.intake.models import InboundMessage, IntakeProblem
 from foidesk.publication import services as publication
-from foidesk.responses import documents, sending
+from foidesk.responses import formats, sending
 from foidesk.responses import services as responses
 from foidesk.similar import services as similar_requests
 from foidesk.similar.index import SimilarityError
 
 PAGE_SIZE = 50
 # Each kind of event the API takes, as the casework action that records it.
-EVENT_ACTIONS = {
-    "clarification_sought": "seek_clarification",
-    "clarification_received": "clarification_received",
-    "fee_notice": "fee_notice",
-    "fee_paid": "fee_paid",
-    "extension": "extend",
-}
+EVENT_ACTIONS = {event: action for action, event in case_types.CLOCK_ACTIONS.items()}
 # What each operation may answer besides its success, all in the one shape (README).
 PROBLEMS = dict.fromkeys([400, 401, 403, 404, 422], schemas.Problems)
 # The public disclosure log needs no token and holds nothing a role could be refused.
@@ -287,10 +282,10 @@ def take_action(
     return Status(200, _detail(request, access.case_for(request.user, reference)))
 
 
-# Formats as documents.FORMATS names them, except the letter's plain text, which is the
+# Formats as formats.FORMATS names them, except the letter's plain text, which is the
 # body of the email sent rather than a file of its own.
 RESPONSE_FORMATS = {
-    name: found.content_type for name, found in documents.FORMATS.items() if name != "txt"
+    name: found.content_type for name, found in formats.FORMATS.items() if name != "txt"
 }
 
 
@@ -323,7 +318,7 @@ def get_response(request, reference: str, format: str = "html"):
     missing = responses.problems(case)
     if missing:
         return Status(400, {"detail": [{"loc": ["response"], "msg": text} for text in missing]})
-    if format in {"xlsx", "ods", "csv"}:
+    if format in formats.ANSWER_FORMATS:
         if not case.answer_sheets.exists():
             return Status(400, problem(["query", "format"], "This request has no answer tables."))
         body = responses.render_answers(case, format)
@@ -359,7 +354,7 @@ def send_response(request, reference: str, payload: schemas.SendIn):
     return Status(200, {"status": "sent", "version": sent.version})
 
 
-SENT_FORMATS = {name: found.content_type for name, found in documents.FORMATS.items()}
+SENT_FORMATS = {name: found.content_type for name, found in formats.FORMATS.items()}
 
 
 @api.get(
@@ -446,7 +441,9 @@ def put_decision(request, reference: str, number: int, payload: schemas.Decision
     tags=["intake"],
     openapi_extra={
         "requestBody": {
-            "content": {"message/rfc822": {"schema": {"type": "string", "format": "binary"}}},
+            "content": {
+                file_types.EMAIL.mime_type: {"schema": {"type": "string", "format": "binary"}}
+            },
             "required": True,
         }
     },

@@ -8,10 +8,19 @@ from django.core.validators import validate_email
 from ninja import Schema
 from pydantic import Field, field_validator
 
-Regime = Literal["foi", "eir", "foisa", "eisr", "sar"]
-EventKind = Literal[
-    "clarification_sought", "clarification_received", "fee_notice", "fee_paid", "extension"
-]
+from foidesk import law
+from foidesk.casework.case_types import CLOCK_ACTIONS
+from foidesk.law.regimes import REQUESTS
+
+
+def one_of(members):
+    """The codes of ``members`` (a foidesk.law list) as the type of a field."""
+    return Literal[tuple(member.value for member in members)]
+
+
+Regime = one_of(REQUESTS)
+# The clock events an action records: a change of regime is recorded by editing the request.
+EventKind = one_of(CLOCK_ACTIONS.values())
 
 
 class RequesterIn(Schema):
@@ -158,8 +167,8 @@ class Problems(Schema):
 
 
 class DecisionIn(Schema):
-    held: Literal["yes", "no", "partly"]
-    decision: Literal["released", "partly_released", "withheld", "not_held", "published", "ncnd"]
+    held: one_of(law.Held)
+    decision: one_of(law.Decision)
     answer: str = ""
     exemptions: list[str] = []
     published_at: str = Field(default="", max_length=500)

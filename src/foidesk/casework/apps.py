@@ -9,7 +9,7 @@ class CaseworkConfig(AppConfig):
     def ready(self):
         # The case types are checked as foidesk starts: a configuration that names an
         # unknown state, step or clock event, or leaves a state unreachable, stops it here.
+        from foidesk import law
         from foidesk.casework import workflow
-        from foidesk.casework.models import ClockEvent
 
-        workflow.load(settings.CASE_TYPES, clock_events=set(ClockEvent.Kind.values))
+        workflow.load(settings.CASE_TYPES, clock_events=set(law.Event))

@@ -28,7 +28,7 @@ REQUEST_ACTIONS = (
         "Seek clarification",
         WORKING_STATES,
         State.AWAITING_CLARIFICATION,
-        clock_event="clarification_sought",
+        clock_event=law.Event.CLARIFICATION_SOUGHT,
         effects=("email_clarification",),
     ),
     Action(
@@ -36,14 +36,14 @@ REQUEST_ACTIONS = (
         "Clarification received",
         frozenset({State.AWAITING_CLARIFICATION}),
         State.IN_PROGRESS,
-        clock_event="clarification_received",
+        clock_event=law.Event.CLARIFICATION_RECEIVED,
     ),
     Action(
         "fee_notice",
         "Give a fees notice",
         WORKING_STATES,
         State.AWAITING_FEE,
-        clock_event="fee_notice",
+        clock_event=law.Event.FEE_NOTICE_GIVEN,
         effects=("email_fees_notice",),
     ),
     Action(
@@ -51,14 +51,14 @@ REQUEST_ACTIONS = (
         "Fee paid",
         frozenset({State.AWAITING_FEE}),
         State.IN_PROGRESS,
-        clock_event="fee_paid",
+        clock_event=law.Event.FEE_RECEIVED,
     ),
     Action(
         "extend",
         "Extend the time",
         WORKING_STATES - {State.NEW},
         None,
-        clock_event="extension",
+        clock_event=law.Event.EXTENSION_APPLIED,
         effects=("email_extension",),
     ),
     Action(
@@ -145,6 +145,12 @@ REQUEST_ACTIONS = (
         State.LAPSED,
     ),
 )
+
+# The clock event each of a request's actions records: the API records an event by taking
+# its action.
+CLOCK_ACTIONS = {
+    action.name: action.clock_event for action in REQUEST_ACTIONS if action.clock_event
+}
 
 REQUEST = CaseType(
     name="request",

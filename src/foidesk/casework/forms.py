@@ -3,17 +3,11 @@ from datetime import date, datetime, time
 from django import forms
 from django.utils import timezone
 
-from foidesk.casework.models import REGIMES, Channel, Question, ServiceArea
+from foidesk import law
+from foidesk.casework.models import Channel, Question, ServiceArea
+from foidesk.law.regimes import CALCULATED, REQUESTS
 from foidesk.web.forms import DateInputField, require_reply_address
 
-CALCULATOR_REGIMES = [
-    ("foi", "Freedom of Information Act 2000"),
-    ("eir", "Environmental Information Regulations 2004"),
-    ("foisa", "Freedom of Information (Scotland) Act 2002"),
-    ("eisr", "Environmental Information (Scotland) Regulations 2004"),
-    ("sar", "Subject access request (UK GDPR)"),
-    ("review", "Internal review of a Freedom of Information response"),
-]
 CALCULATOR_HINTS = {
     "foi": "Most requests to public bodies in England, Wales and Northern Ireland",
     "eir": "Requests about the environment, such as planning, pollution or land",
@@ -23,7 +17,7 @@ CALCULATOR_HINTS = {
 
 class DeadlineCalculatorForm(forms.Form):
     regime = forms.ChoiceField(
-        choices=CALCULATOR_REGIMES,
+        choices=law.choices(CALCULATED),
         widget=forms.RadioSelect,
         error_messages={
             "required": "Select the law the request was made under",
@@ -49,7 +43,7 @@ class LogRequestForm(forms.Form):
     """A request received by post, phone or pasted from an email, logged by an officer."""
 
     regime = forms.ChoiceField(
-        choices=REGIMES[:5],
+        choices=law.choices(REQUESTS),
         widget=forms.RadioSelect,
         initial="foi",
         error_messages={"required": "Select the law the request is made under"},
@@ -133,7 +127,7 @@ class DetailsForm(forms.Form):
             "required": "Enter a subject, a few words saying what the request is about"
         },
     )
-    regime = forms.ChoiceField(choices=REGIMES[:5], widget=forms.RadioSelect)
+    regime = forms.ChoiceField(choices=law.choices(REQUESTS), widget=forms.RadioSelect)
     requested_format = forms.CharField(max_length=200, required=False)
 
 

@@ -191,19 +191,6 @@ class Channel(models.TextChoices):
     WHATDOTHEYKNOW = "whatdotheyknow", "WhatDoTheyKnow"
 
 
-REGIMES = [
-    ("foi", "Freedom of Information Act 2000"),
-    ("eir", "Environmental Information Regulations 2004"),
-    ("foisa", "Freedom of Information (Scotland) Act 2002"),
-    ("eisr", "Environmental Information (Scotland) Regulations 2004"),
-    ("sar", "Subject access request (UK GDPR)"),
-    ("review", "Internal review (FOIA)"),
-    ("eir-review", "Internal review (EIR)"),
-    ("foisa-review", "Review (FOISA)"),
-    ("eisr-review", "Review (EISR)"),
-]
-
-
 class Requester(models.Model):
     """Who asked: personal data, kept apart from the request and never published."""
 
@@ -247,7 +234,9 @@ class Request(models.Model):
     """A request for information: one case, from receipt to closure."""
 
     reference = models.CharField(max_length=40, unique=True)
-    regime = models.CharField(max_length=20, choices=REGIMES, default="foi")
+    regime = models.CharField(
+        max_length=20, choices=law.choices(law.Regime), default=law.Regime.FOI.value
+    )
     channel = models.CharField(max_length=20, choices=Channel.choices, default=Channel.EMAIL)
     received_at = models.DateTimeField()
     subject = models.CharField(max_length=200)
@@ -365,18 +354,10 @@ class Contribution(models.Model):
 class ClockEvent(models.Model):
     """Something that stops, restarts or extends a request's statutory clock."""
 
-    class Kind(models.TextChoices):
-        CLARIFICATION_SOUGHT = "clarification_sought", "Clarification sought"
-        CLARIFICATION_RECEIVED = "clarification_received", "Clarification received"
-        FEE_NOTICE = "fee_notice", "Fees notice given"
-        FEE_PAID = "fee_paid", "Fee received"
-        EXTENSION = "extension", "Extension applied"
-        REGIME_CHANGED = "regime_changed", "Regime changed"
-
     request = models.ForeignKey(Request, on_delete=models.CASCADE, related_name="clock_events")
-    kind = models.CharField(max_length=30, choices=Kind.choices)
+    kind = models.CharField(max_length=30, choices=law.choices(law.Event))
     on = models.DateField(help_text="For an extension, the day the requester was told.")
-    regime = models.CharField(max_length=20, choices=REGIMES, blank=True)
+    regime = models.CharField(max_length=20, choices=law.choices(law.Regime), blank=True)
     note = models.TextField(blank=True)
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
@@ -390,17 +371,7 @@ class ClockEvent(models.Model):
         return f"{self.get_kind_display()} {self.on}"
 
     def as_law(self):
-        return law.ClockEvent(LAW_EVENTS[self.kind], self.on, self.regime or None)
-
-
-LAW_EVENTS = {
-    ClockEvent.Kind.CLARIFICATION_SOUGHT: law.Event.CLARIFICATION_SOUGHT,
-    ClockEvent.Kind.CLARIFICATION_RECEIVED: law.Event.CLARIFICATION_RECEIVED,
-    ClockEvent.Kind.FEE_NOTICE: law.Event.FEE_NOTICE_GIVEN,
-    ClockEvent.Kind.FEE_PAID: law.Event.FEE_RECEIVED,
-    ClockEvent.Kind.EXTENSION: law.Event.EXTENSION_APPLIED,
-    ClockEvent.Kind.REGIME_CHANGED: law.Event.REGIME_CHANGED,
-}
+        return law.ClockEvent(law.Event(self.kind), self.on, self.regime or None)
 
 
 class AppendOnly(models.QuerySet):

@@ -255,7 +255,7 @@ def edit_details(request, actor, *, subject, requested_format, regime, on=None):
 def _change_regime(request, actor, regime, on):
     event = ClockEvent(
         request=request,
-        kind=ClockEvent.Kind.REGIME_CHANGED,
+        kind=law.Event.REGIME_CHANGED,
         on=on,
         regime=regime,
         recorded_by=actor,
@@ -298,10 +298,10 @@ class NoteMissing(CaseworkError):
 
 # Clock events whose email to the requester is the note itself, and what to do without one.
 NOTE_IS_THE_EMAIL = {
-    ClockEvent.Kind.CLARIFICATION_SOUGHT: (
+    law.Event.CLARIFICATION_SOUGHT: (
         "Write the question to ask the requester, or untick “Email this to the requester”."
     ),
-    ClockEvent.Kind.FEE_NOTICE: (
+    law.Event.FEE_NOTICE_GIVEN: (
         "Write the fees notice: the fee and how to pay it, or untick “Email this to the requester”."
     ),
 }
@@ -367,7 +367,7 @@ def mark_responded(request, on):
 
 def _record_clock_event(request, actor, kind, on, note, notify):
     if on > _today():
-        if kind == ClockEvent.Kind.EXTENSION:
+        if kind == law.Event.EXTENSION_APPLIED:
             raise CaseworkError(
                 f"The requester cannot have been told of the extension on {show(on)}, after "
                 "today: give the day they were told, today or earlier."
@@ -398,7 +398,7 @@ def _record_clock_event(request, actor, kind, on, note, notify):
 def _require_note(kind, note, notify):
     if note.strip():
         return
-    if kind == ClockEvent.Kind.EXTENSION:
+    if kind == law.Event.EXTENSION_APPLIED:
         raise NoteMissing("Give the reason for the extension, as the requester was told it.")
     if notify and kind in NOTE_IS_THE_EMAIL:
         raise NoteMissing(NOTE_IS_THE_EMAIL[kind])

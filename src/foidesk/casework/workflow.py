@@ -93,7 +93,7 @@ class Action:
     to_state_without_approval: State | None = None
     # When set, the action needs a note, and this sentence asks for it.
     note_required: str = ""
-    # The clock event the action records (casework's ClockEvent kinds), before it moves.
+    # The clock event the action records (a foidesk.law Event), before it moves.
     clock_event: str = ""
     # Names in the case type's steps module: ``guard(case)`` raises TransitionRefused
     # saying what must change first; ``effect(case, actor, **details)`` follows the action.

@@ -3,9 +3,9 @@
 from django.middleware.csp import get_nonce
 from django.urls import reverse
 
+from foidesk import law
 from foidesk.accounts import permissions
 from foidesk.casework.services import current_authority
-from foidesk.responses.services import OUTCOME_LABELS
 
 SERVICE_NAME = "Freedom of information requests"
 
@@ -40,7 +40,7 @@ def csp_nonce(request):
 
 def layout(request):
     return {
-        "outcome_labels": OUTCOME_LABELS,
+        "outcome_labels": dict(law.choices(law.Outcome)),
         "authority": current_authority(),
         "service_name": SERVICE_NAME,
         "navigation": navigation(request),

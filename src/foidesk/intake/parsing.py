@@ -16,7 +16,6 @@ import html
 import io
 import itertools
 import re
-import string
 import unicodedata
 import zipfile
 from dataclasses import dataclass, field
@@ -25,6 +24,8 @@ from email import policy
 from email.parser import BytesParser
 from email.utils import getaddresses, parsedate_to_datetime
 from html.parser import HTMLParser
+
+from foidesk import file_types
 
 MB = 1024 * 1024
 MAX_MESSAGE_BYTES = 25 * MB
@@ -509,7 +510,7 @@ def _walk(part, body, level):
 def _walk_part(part, body, level):
     body.note_defects(part)
     content_type = _content_type(part)
-    if content_type == "message/rfc822":
+    if content_type == file_types.EMAIL.mime_type:
         _forwarded(part, body)
         return
     if content_type in DELIVERY_STATUS:
@@ -541,7 +542,7 @@ def _walk_part(part, body, level):
         return
     if _is_body_text(part, content_type):
         text = _part_text(part, content_type, body)
-        if content_type == "text/html":
+        if content_type == file_types.HTML.mime_type:
             body.texts.append(html_to_text(text))
         else:
             body.texts.append(_clean_body(text))
@@ -549,7 +550,7 @@ def _walk_part(part, body, level):
         return
     _add_attachment(part, content_type, body)
     attached = body.attachments[-1]
-    if content_type == "text/plain" and not (attached.dangerous or attached.too_large):
+    if content_type == file_types.TEXT.mime_type and not (attached.dangerous or attached.too_large):
         body.named_texts.append(_clean_body(_part_text(part, content_type, body)))
 
 
@@ -584,7 +585,7 @@ def _children(part):
 
 
 def _is_body_text(part, content_type):
-    if content_type not in ("text/plain", "text/html"):
+    if content_type not in (file_types.TEXT.mime_type, file_types.HTML.mime_type):
         return False
     return _disposition(part) != "attachment" and not _filename(part)
 
@@ -642,7 +643,7 @@ def _content_type(part):
         return part.get_content_type().lower()
     except Exception:
         found = CONTENT_TYPE.match(_raw_header(part, "Content-Type") or "")
-        return found.group(1).lower() if found else "text/plain"
+        return found.group(1).lower() if found else file_types.TEXT.mime_type
 
 
 def _param(part, name):
@@ -1097,15 +1098,19 @@ TNEF_PROBLEM = (
     "The sender's mail program sent part of the message in a Microsoft format "
     "(winmail.dat) that may hide attachments, so an officer should check it"
 )
+# The suffix an attachment sent without a name is given, by its declared type (else .bin).
 DEFAULT_EXTENSIONS = {
-    "application/pdf": ".pdf",
-    "image/png": ".png",
-    "image/jpeg": ".jpg",
-    "image/gif": ".gif",
-    "text/plain": ".txt",
-    "text/html": ".html",
-    "text/csv": ".csv",
-    "text/calendar": ".ics",
+    kind.mime_type: f".{kind.suffix}"
+    for kind in [
+        file_types.PDF,
+        file_types.PNG,
+        file_types.JPEG,
+        file_types.GIF,
+        file_types.TEXT,
+        file_types.HTML,
+        file_types.CSV,
+        file_types.CALENDAR,
+    ]
 }
 
 
@@ -1370,55 +1375,9 @@ def _says_automatic(message, result):
 # Finding the case a message belongs to
 
 
-CUE = (
-    r"(?<![A-Za-z0-9])"
-    r"(?:ref(?:erence)?s?|foi(?:a|sa)?|eir|eisr|sar|request|case|enquiry)"
-    r"(?![A-Za-z])"
-)
-# What may stand between the cue and the number: "Our ref: ", "ref no. ", "Case #",
-# "Reference number - ". Bounded, so that a long run of punctuation cannot make the search
-# slow.
-FILLER = r"[\s:#./-]{0,4}(?:(?:no|nos|num|number|id|is)(?![A-Za-z])\.?[\s:#./-]{0,4})?"
-
-
-def reference_pattern(scheme: str = "{number}", *, digits: int = 7) -> re.Pattern:
-    """A regex finding references of ``scheme`` (see casework.references) in text.
-
-    A scheme with letters in it ("FOI-{year}-{number:04d}") is its own cue and matches
-    anywhere, case as written. A scheme of bare numbers ("{number}", the default: ``digits``
-    digits) matches only after a cue such as "Our ref", "FOI" or "Request", because a bare
-    number is as likely a phone number or an amount. The reference is group "reference".
-    """
-    try:
-        pieces = list(string.Formatter().parse(scheme))
-    except ValueError:
-        raise ValueError(f"The reference format {scheme!r} has an unmatched {{ or }}.") from None
-    has_letters = any(re.search("[A-Za-z]", literal) for literal, *_ in pieces)
-    literal_free = not any(literal for literal, *_ in pieces)
-    names = [name for _, name, _, _ in pieces if name is not None]
-    if "number" not in names or set(names) - {"number", "year"}:
-        raise ValueError(f"The reference format {scheme!r} must use {{number}} and {{year}} only.")
-    body = []
-    for literal, name, spec, _ in pieces:
-        body.append(re.escape(literal))
-        if name == "year":
-            body.append(r"\d{4}")
-        elif name == "number":
-            padded = re.fullmatch(r"0(\d+)d", spec or "")
-            if padded:
-                body.append(rf"\d{{{int(padded.group(1))},}}")
-            elif literal_free and len(names) == 1:
-                body.append(rf"\d{{{digits}}}")
-            else:
-                body.append(r"\d+")
-    reference = "".join(body)
-    if has_letters:
-        return re.compile(rf"(?<![A-Za-z0-9])(?P<reference>{reference})(?![A-Za-z0-9])")
-    return re.compile(rf"(?i:{CUE}{FILLER})(?P<reference>{reference})(?![0-9])")
-
-
 def references_in(message: ParsedMessage, pattern: re.Pattern) -> list[str]:
-    """References ``pattern`` finds: subject first, then the text, then forwarded messages."""
+    """References ``pattern`` (casework.references.pattern) finds: subject first, then the
+    text, then forwarded messages."""
     found, seen = [], set()
     group = "reference" if "reference" in pattern.groupindex else 0
     for text in _searchable(message):

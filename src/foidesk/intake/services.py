@@ -18,8 +18,8 @@ from django.tasks import task
 from django.template.loader import render_to_string
 from django.utils import timezone
 
+from foidesk.casework import references, workflow
 from foidesk.casework import services as casework
-from foidesk.casework import workflow
 from foidesk.casework.models import Request, TimelineEvent
 from foidesk.intake import parsing
 from foidesk.intake.models import Attachment, Correspondence, InboundMessage, IntakeProblem
@@ -133,7 +133,7 @@ def _thread(parsed):
         )
         if ours is not None:
             return ours.request
-    pattern = parsing.reference_pattern(casework.current_authority().reference_format)
+    pattern = references.pattern(casework.current_authority().reference_format)
     for reference in parsing.references_in(parsed, pattern):
         found = Request.objects.filter(reference=reference).first()
         if found is not None:

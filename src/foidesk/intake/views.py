@@ -10,6 +10,7 @@ from django.core.cache import cache
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 
+from foidesk import file_types
 from foidesk.accounts import permissions
 from foidesk.intake import forms, outgoing, services
 from foidesk.intake.models import InboundMessage, IntakeProblem
@@ -136,7 +137,7 @@ def automatic_message(request, pk):
 @permissions.require(permissions.HANDLE_REQUEST)
 def raw_message(request, pk):
     message = get_object_or_404(InboundMessage, pk=pk)
-    response = HttpResponse(services.raw_bytes(message), content_type="message/rfc822")
+    response = HttpResponse(services.raw_bytes(message), content_type=file_types.EMAIL.content_type)
     response["Content-Disposition"] = f'attachment; filename="message-{message.pk}.eml"'
     return response
 

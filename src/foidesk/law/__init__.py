@@ -17,7 +17,11 @@ from foidesk.law.deadlines import (
     deadline,
 )
 from foidesk.law.exemptions import Exemption, catalogue, exemption, for_regime
+from foidesk.law.labels import choices
 from foidesk.law.refusals import (
+    Decision,
+    Held,
+    Outcome,
     PublicInterestTest,
     QuestionDecision,
     ResponseFacts,
@@ -32,17 +36,21 @@ __all__ = [
     "ClockError",
     "ClockEvent",
     "Deadline",
+    "Decision",
     "Event",
     "Exemption",
     "ExtensionRefused",
+    "Held",
     "Nation",
     "NonWorkingDayReceipt",
+    "Outcome",
     "Override",
     "PublicInterestTest",
     "QuestionDecision",
     "Regime",
     "ResponseFacts",
     "catalogue",
+    "choices",
     "deadline",
     "exemption",
     "for_regime",

@@ -17,6 +17,7 @@ from enum import StrEnum
 
 from foidesk.law.calendars import Nation
 from foidesk.law.dates import add_months, day_after, show, uk_date
+from foidesk.law.labels import Labelled
 from foidesk.law.regimes import Regime
 
 
@@ -28,13 +29,15 @@ class ExtensionRefused(ClockError):
     """An extension the law does not allow; the message is a whole sentence with its source."""
 
 
-class Event(StrEnum):
-    CLARIFICATION_SOUGHT = "clarification-sought"
-    CLARIFICATION_RECEIVED = "clarification-received"
-    FEE_NOTICE_GIVEN = "fee-notice-given"
-    FEE_RECEIVED = "fee-received"
-    EXTENSION_APPLIED = "extension-applied"
-    REGIME_CHANGED = "regime-changed"
+class Event(Labelled):
+    """Something that stops, restarts or extends a request's statutory clock."""
+
+    CLARIFICATION_SOUGHT = "clarification_sought", "Clarification sought"
+    CLARIFICATION_RECEIVED = "clarification_received", "Clarification received"
+    FEE_NOTICE_GIVEN = "fee_notice", "Fees notice given"
+    FEE_RECEIVED = "fee_paid", "Fee received"
+    EXTENSION_APPLIED = "extension", "Extension applied"
+    REGIME_CHANGED = "regime_changed", "Regime changed"
 
 
 @dataclass(frozen=True)
@@ -214,7 +217,7 @@ class _Clock:
                     f"the {_words(clock_event.event)} on {clock_event.on} is before the "
                     f"request was received on {self.received}"
                 )
-            getattr(self, "_" + clock_event.event.replace("-", "_"))(clock_event)
+            getattr(self, "_" + clock_event.event.name.lower())(clock_event)
         if self.stopped is not None:
             return self._stopped()
         return self._count()
@@ -347,7 +350,7 @@ class _Clock:
 
 
 def _words(event):
-    return event.replace("-", " ")
+    return event.name.lower().replace("_", " ")
 
 
 def _no_extension(rules):

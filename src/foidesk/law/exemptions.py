@@ -13,7 +13,7 @@ import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from foidesk.law.regimes import Regime
+from foidesk.law.regimes import INFORMATION, Regime
 
 DATA = Path(__file__).parent / "data" / "exemptions.toml"
 
@@ -23,17 +23,7 @@ PROCEDURAL = "procedural"
 KINDS = (ABSOLUTE, QUALIFIED, PROCEDURAL)
 TESTS = ("class", "prejudice", "required for", "qualified person's opinion", "endanger", "—")
 
-# The catalogue's regimes, in the order a list of every exemption shows them.
-CATALOGUE_REGIMES = (Regime.FOI, Regime.EIR, Regime.FOISA, Regime.EISR)
 KEY_PREFIX = {Regime.FOI: "foia", Regime.EIR: "eir", Regime.FOISA: "foisa", Regime.EISR: "eisr"}
-
-# A review is decided under the same law as the request it reviews.
-PARENT_REGIME = {
-    Regime.REVIEW: Regime.FOI,
-    Regime.EIR_REVIEW: Regime.EIR,
-    Regime.FOISA_REVIEW: Regime.FOISA,
-    Regime.EISR_REVIEW: Regime.EISR,
-}
 
 
 @dataclass(frozen=True)
@@ -60,7 +50,7 @@ class Exemption:
 
     def __post_init__(self):
         regime = Regime(self.regime)
-        if regime not in CATALOGUE_REGIMES:
+        if regime not in INFORMATION:
             raise ValueError(f"{self.key}: regime must be foi, eir, foisa or eisr, not {regime}")
         for name, allowed in (("kind", KINDS), ("test", TESTS)):
             value = getattr(self, name)
@@ -81,14 +71,15 @@ class Exemption:
 
 
 def parent_regime(regime):
-    """The regime whose exemptions apply: a review's is its request's.
+    """The regime whose exemptions apply: a review is decided under the same law as the
+    request it reviews.
 
     Subject access has the Data Protection Act 2018's exemptions, which this catalogue does
     not hold, so it is refused here rather than answered with an empty set.
     """
     regime = Regime(regime)
-    regime = PARENT_REGIME.get(regime, regime)
-    if regime not in CATALOGUE_REGIMES:
+    regime = regime.rules.reviews or regime
+    if regime not in INFORMATION:
         raise ValueError(
             f"no exemptions catalogue for {regime}: subject access exemptions are in the "
             "Data Protection Act 2018, Schedules 2-4"
@@ -141,8 +132,7 @@ def _by_key():
 @functools.cache
 def _by_regime():
     return {
-        regime: {e.key: e for e in _catalogue() if e.regime == regime}
-        for regime in CATALOGUE_REGIMES
+        regime: {e.key: e for e in _catalogue() if e.regime == regime} for regime in INFORMATION
     }
 
 
@@ -159,4 +149,4 @@ def _citation_order(exemption):
     for part in exemption.key.split("-")[1:]:
         for chunk in re.findall(r"\d+|[a-z]+", part):
             chunks.append((0, int(chunk), "") if chunk.isdigit() else (1, 0, chunk))
-    return (CATALOGUE_REGIMES.index(exemption.regime), chunks)
+    return (INFORMATION.index(exemption.regime), chunks)

@@ -11,44 +11,49 @@ from dataclasses import dataclass
 from datetime import date
 
 from foidesk.law.exemptions import exemption, parent_regime
+from foidesk.law.labels import Labelled
 from foidesk.law.regimes import Regime
 
-YES, NO, PARTLY = "yes", "no", "partly"
-HELD = (YES, NO, PARTLY)
 
-RELEASED = "released"
-PARTLY_RELEASED = "partly_released"
-WITHHELD = "withheld"
-NOT_HELD = "not_held"
-PUBLISHED = "published"
-NCND = "ncnd"
-DECISIONS = (RELEASED, PARTLY_RELEASED, WITHHELD, NOT_HELD, PUBLISHED, NCND)
+class Held(Labelled):
+    """Whether the authority holds the information a question asks for."""
 
-GRANTED_IN_FULL = "granted_in_full"
-PARTIALLY_WITHHELD = "partially_withheld"
-WITHHELD_IN_FULL = "withheld_in_full"
-OUTCOME_NOT_HELD = "not_held"
-REFUSED_COST = "refused_cost"
-REFUSED_VEXATIOUS = "refused_vexatious"
-REFUSED_REPEATED = "refused_repeated"
-OUTCOMES = (
-    GRANTED_IN_FULL,
-    PARTIALLY_WITHHELD,
-    WITHHELD_IN_FULL,
-    OUTCOME_NOT_HELD,
-    REFUSED_COST,
-    REFUSED_VEXATIOUS,
-    REFUSED_REPEATED,
-)
+    YES = "yes", "Yes"
+    PARTLY = "partly", "Partly"
+    NO = "no", "No"
+
+
+class Decision(Labelled):
+    """What is decided about one question."""
+
+    RELEASED = "released", "Released"
+    PARTLY_RELEASED = "partly_released", "Partly released"
+    WITHHELD = "withheld", "Withheld"
+    NOT_HELD = "not_held", "Not held"
+    PUBLISHED = "published", "Already published"
+    NCND = "ncnd", "Neither confirmed nor denied"
+
+
+class Outcome(Labelled):
+    """A response's initial outcome, as the official statistics name it."""
+
+    GRANTED_IN_FULL = "granted_in_full", "Granted in full"
+    PARTIALLY_WITHHELD = "partially_withheld", "Partially withheld"
+    WITHHELD_IN_FULL = "withheld_in_full", "Withheld in full"
+    NOT_HELD = "not_held", "Information not held"
+    REFUSED_COST = "refused_cost", "Refused on cost (s.12)"
+    REFUSED_VEXATIOUS = "refused_vexatious", "Refused as vexatious (s.14(1))"
+    REFUSED_REPEATED = "refused_repeated", "Refused as repeated (s.14(2))"
+
 
 # A refusal of the request as such outranks what happened to its parts, and among those a
 # vexatious or repeated request outranks cost: s.14 disposes of the request whatever it
 # would cost. EIR 12(4)(b) covers both cost and vexatiousness, so it cannot be told apart
 # here and counts as an exception like any other (withheld).
 PROCEDURAL_OUTCOMES = (
-    (("foia-14-1", "foisa-14-1"), REFUSED_VEXATIOUS),
-    (("foia-14-2", "foisa-14-2"), REFUSED_REPEATED),
-    (("foia-12-1", "foisa-12-1"), REFUSED_COST),
+    (("foia-14-1", "foisa-14-1"), Outcome.REFUSED_VEXATIOUS),
+    (("foia-14-2", "foisa-14-2"), Outcome.REFUSED_REPEATED),
+    (("foia-12-1", "foisa-12-1"), Outcome.REFUSED_COST),
 )
 
 # s.39 sends environmental information to the regulations, so an EIR response may cite it
@@ -91,7 +96,7 @@ class PublicInterestTest:
 class QuestionDecision:
     """The decision on one numbered question of a request.
 
-    ``held`` is "yes", "no" or "partly"; ``decision`` one of ``DECISIONS``; ``exemptions``
+    ``held`` is "yes", "no" or "partly"; ``decision`` one of ``Decision``; ``exemptions``
     the catalogue keys relied on; ``published_at`` where information already published can
     be found; ``concerns_emissions`` whether the information is on emissions (EIR reg 12(9)).
     """
@@ -322,38 +327,38 @@ def outcome(facts):
     if not questions:
         raise ValueError("a response with no questions has no outcome: record the decisions")
     decisions = {q.decision for q in questions}
-    unknown = decisions - set(DECISIONS)
+    unknown = decisions - set(Decision)
     if unknown:
         raise ValueError(
-            f"unknown decision {sorted(map(str, unknown))}: use one of {', '.join(DECISIONS)}"
+            f"unknown decision {sorted(map(str, unknown))}: use one of {', '.join(Decision)}"
         )
-    relied = {key for q in questions if q.decision != RELEASED for key in q.exemptions}
+    relied = {key for q in questions if q.decision != Decision.RELEASED for key in q.exemptions}
     for keys, result in PROCEDURAL_OUTCOMES:
         if relied.intersection(keys):
             return result
-    given = decisions & {RELEASED, PUBLISHED}
-    kept = decisions & {WITHHELD, NCND}
-    if PARTLY_RELEASED in decisions or (given and kept):
-        return PARTIALLY_WITHHELD
+    given = decisions & {Decision.RELEASED, Decision.PUBLISHED}
+    kept = decisions & {Decision.WITHHELD, Decision.NCND}
+    if Decision.PARTLY_RELEASED in decisions or (given and kept):
+        return Outcome.PARTIALLY_WITHHELD
     if kept:
-        return WITHHELD_IN_FULL
+        return Outcome.WITHHELD_IN_FULL
     if given:
-        return GRANTED_IN_FULL
-    return OUTCOME_NOT_HELD
+        return Outcome.GRANTED_IN_FULL
+    return Outcome.NOT_HELD
 
 
 def _question_problems(question, base, law, weighing_later, letter):
     label = f"Q{question.number}"
     decision = question.decision
     found = []
-    if question.held not in HELD:
+    if question.held not in Held:
         found.append(
             f"{label}: whether the information is held must be 'yes', 'no' or 'partly', not "
             f"{question.held!r} ({law.confirm})"
         )
-    if decision not in DECISIONS:
+    if decision not in Decision:
         found.append(
-            f"{label}: {decision!r} is not a decision: use one of {', '.join(DECISIONS)} "
+            f"{label}: {decision!r} is not a decision: use one of {', '.join(Decision)} "
             "(docs/law/responses.md)"
         )
     cited, unknown = _resolve(question.exemptions)
@@ -363,9 +368,9 @@ def _question_problems(question, base, law, weighing_later, letter):
             "from the catalogue (docs/law/refusals-and-exemptions.md)"
         )
     found += _crossing_problems(label, cited, base, law)
-    relied = [e for e in cited if e.regime == base] if decision != RELEASED else []
+    relied = [e for e in cited if e.regime == base] if decision != Decision.RELEASED else []
 
-    if decision == RELEASED:
+    if decision == Decision.RELEASED:
         listed = [e for e in cited if e.key not in ROUTES_TO]
         if listed:
             found.append(
@@ -373,34 +378,41 @@ def _question_problems(question, base, law, weighing_later, letter):
                 f"{_is(listed)} listed: remove {_it(listed)}, or record the decision as "
                 f"partly released ({law.named})"
             )
-    if decision in (WITHHELD, PARTLY_RELEASED) and not question.exemptions:
-        what = "information is" if decision == WITHHELD else "part of the information is"
+    if decision in (Decision.WITHHELD, Decision.PARTLY_RELEASED) and not question.exemptions:
+        what = "information is" if decision == Decision.WITHHELD else "part of the information is"
         found.append(
             f"{label}: {what} withheld without an {law.relief}: cite the {law.relief} that "
             f"applies and say why ({law.named})"
         )
-    if decision == NCND and not any(e.ncnd for e in relied):
+    if decision == Decision.NCND and not any(e.ncnd for e in relied):
         found.append(
             f"{label}: neither confirming nor denying needs an {law.relief} that allows it, "
             f"such as {law.ncnd_example}: cite one, or say whether the information is held "
             f"({law.ncnd})"
         )
-    if decision == NOT_HELD:
+    if decision == Decision.NOT_HELD:
         found += _not_held_problems(label, question, relied, law)
-    if question.held == NO and decision in (RELEASED, PARTLY_RELEASED, WITHHELD):
+    if question.held == Held.NO and decision in (
+        Decision.RELEASED,
+        Decision.PARTLY_RELEASED,
+        Decision.WITHHELD,
+    ):
         found.append(
             f"{label}: the information is recorded as not held, so it cannot be "
             f"{decision.replace('_', ' ')}: record the decision as not held, or correct "
             f"whether it is held ({law.confirm})"
         )
-    if decision == PUBLISHED or any(e.key in ("foia-21-1", "foisa-25-1") for e in relied):
+    if decision == Decision.PUBLISHED or any(e.key in ("foia-21-1", "foisa-25-1") for e in relied):
         found += _published_problems(label, question, law, letter)
-    if decision in (RELEASED, PARTLY_RELEASED) and _blank(question.answer):
+    if decision in (Decision.RELEASED, Decision.PARTLY_RELEASED) and _blank(question.answer):
         found.append(
             f"{label}: the information is released but the answer is empty: give the "
             f"information, or change the decision ({law.duty})"
         )
-    if decision in (WITHHELD, PARTLY_RELEASED, NCND, PUBLISHED) and not weighing_later:
+    if (
+        decision in (Decision.WITHHELD, Decision.PARTLY_RELEASED, Decision.NCND, Decision.PUBLISHED)
+        and not weighing_later
+    ):
         found += _public_interest_problems(label, question, relied, law)
         found += _stated_public_interest_problems(label, question, relied, law, letter)
     if question.concerns_emissions:
@@ -416,7 +428,7 @@ def _question_problems(question, base, law, weighing_later, letter):
 
 def _not_held_problems(label, question, relied, law):
     found = []
-    if question.held in (YES, PARTLY):
+    if question.held in (Held.YES, Held.PARTLY):
         found.append(
             f"{label}: the decision is not held, yet the information is recorded as held "
             f"({question.held!r}): release it or cite an {law.relief} for it, or correct "
@@ -536,7 +548,7 @@ def _citation_problems(questions, base, law, letter):
     """Each exemption relied on is named in the letter by its citation."""
     relying = {}
     for question in questions:
-        if question.decision == RELEASED:
+        if question.decision == Decision.RELEASED:
             continue
         for e in _resolve(question.exemptions)[0]:
             if e.regime == base:
@@ -552,7 +564,7 @@ def _citation_problems(questions, base, law, letter):
 def _advice_problems(facts, questions, base, law, letter):
     needing = {}
     for question in questions:
-        if question.decision == RELEASED:
+        if question.decision == Decision.RELEASED:
             continue
         cited, _ = _resolve(question.exemptions)
         for e in cited:
@@ -642,7 +654,7 @@ def _extension_problems(facts, questions, regime, letter):
     weighing = [
         e
         for q in questions
-        if q.decision != RELEASED
+        if q.decision != Decision.RELEASED
         for e in _resolve(q.exemptions)[0]
         if e.public_interest_test and e.regime == Regime.FOI
     ]
@@ -657,12 +669,12 @@ def _extension_problems(facts, questions, regime, letter):
 
 def _refuses(question, base):
     """Whether the answer to a question is a refusal, which must carry the rights."""
-    if question.decision in (WITHHELD, PARTLY_RELEASED, NCND):
+    if question.decision in (Decision.WITHHELD, Decision.PARTLY_RELEASED, Decision.NCND):
         return True
-    if question.decision == RELEASED:
+    if question.decision == Decision.RELEASED:
         return False
     # Not held is a refusal under 12(4)(a) / 10(4)(a), and FOISA s.19 covers s.17 notices.
-    if question.decision == NOT_HELD and base in (Regime.EIR, Regime.EISR, Regime.FOISA):
+    if question.decision == Decision.NOT_HELD and base in (Regime.EIR, Regime.EISR, Regime.FOISA):
         return True
     # Pointing to published information by citing s.21 is a refusal all the same.
     cited, _ = _resolve(question.exemptions)

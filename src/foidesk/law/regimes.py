@@ -1,4 +1,8 @@
-"""The regimes a request can be handled under, and their time limits (data/regimes.toml)."""
+"""The regimes a request can be handled under, and their time limits (data/regimes.toml).
+
+Every list of regimes in foidesk (the models' choices, the forms', the API's and the
+command line's) is made from ``Regime`` and the lists below, never written out again.
+"""
 
 import functools
 import tomllib
@@ -25,6 +29,11 @@ class Regime(StrEnum):
     @property
     def rules(self):
         return _rules()[self]
+
+    @property
+    def label(self):
+        """What pages and forms call it: the statute's name."""
+        return self.rules.title
 
 
 @dataclass(frozen=True)
@@ -66,6 +75,8 @@ class RegimeRules:
     fee: Rule
     clarification: Rule
     receipt_on_non_working_day: bool
+    reviews: Regime | None
+    scottish: bool
 
     def calendar_for(self, nation, overrides=()):
         if self.calendar == "united-kingdom":
@@ -93,6 +104,8 @@ def _regime_rules(regime, entry):
         fee=Rule(**entry["fee"]),
         clarification=Rule(**entry["clarification"]),
         receipt_on_non_working_day=entry["receipt_on_non_working_day"],
+        reviews=Regime(entry["reviews"]) if "reviews" in entry else None,
+        scottish=entry.get("scottish", False),
     )
 
 
@@ -104,3 +117,13 @@ def _period(entry):
         name=entry.get("name", ""),
         notice=entry.get("notice", ""),
     )
+
+
+# The regimes a request is made under: a review is opened from the response it reviews.
+REQUESTS = tuple(regime for regime in Regime if regime.rules.reviews is None)
+# Those giving a right to recorded information, which have exemptions and a disclosure log;
+# subject access gives a right to one's own personal data instead.
+INFORMATION = tuple(regime for regime in REQUESTS if regime != Regime.SAR)
+# What the deadline calculator, its page and ``foidesk deadline``, works out: a request,
+# or an internal review under FOIA.
+CALCULATED = (*REQUESTS, Regime.REVIEW)

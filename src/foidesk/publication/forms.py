@@ -1,7 +1,7 @@
 from django import forms
 
-from foidesk.casework.models import REGIMES
-from foidesk.responses.services import OUTCOME_LABELS
+from foidesk import law
+from foidesk.law.regimes import INFORMATION
 from foidesk.web.forms import DateInputField
 
 
@@ -13,9 +13,9 @@ class LogFilterForm(forms.Form):
     published_to = DateInputField(description="the latest date published", required=False)
     service_area = forms.ChoiceField(required=False)
     outcome = forms.ChoiceField(
-        required=False, choices=[("", "Any outcome"), *OUTCOME_LABELS.items()]
+        required=False, choices=[("", "Any outcome"), *law.choices(law.Outcome)]
     )
-    regime = forms.ChoiceField(required=False, choices=[("", "Any law"), *REGIMES[:4]])
+    regime = forms.ChoiceField(required=False, choices=[("", "Any law"), *law.choices(INFORMATION)])
     topic = forms.CharField(required=False, max_length=100)
 
     def __init__(self, *args, service_areas=(), **kwargs):

@@ -11,6 +11,7 @@ from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils import timezone
 
+from foidesk import file_types
 from foidesk.accounts import permissions
 from foidesk.casework import requesters
 from foidesk.casework import services as casework
@@ -23,7 +24,6 @@ from foidesk.responses import services as responses
 from foidesk.text import personal_data, redaction
 
 PUBLISHABLE_STATES = {State.RESPONDED, State.CLOSED}
-PDF = "application/pdf"
 
 
 class PublicationError(Exception):
@@ -158,10 +158,11 @@ def _once(concerns):
 def _released(case, letter, chosen):
     released = {}
     if "letter" in chosen:
-        released["letter"] = (_letter_name(case), PDF, documents.to_pdf(letter))
+        pdf = file_types.PDF.content_type
+        released["letter"] = (_letter_name(case), pdf, documents.to_pdf(letter))
     if "answers" in chosen and case.answer_sheets.exists():
         name = f"{case.reference}-answers.xlsx"
-        xlsx = documents.FORMATS["xlsx"].content_type
+        xlsx = file_types.XLSX.content_type
         released["answers"] = (name, xlsx, responses.render_answers(case, "xlsx"))
     return released
 

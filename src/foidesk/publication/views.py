@@ -10,6 +10,7 @@ from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils import feedgenerator
 
+from foidesk import file_types
 from foidesk.accounts import permissions
 from foidesk.casework import access
 from foidesk.casework.models import ServiceArea
@@ -110,9 +111,7 @@ def feed(request):
             updateddate=version.created_at,
             categories=[version.topic] if version.topic else None,
         )
-    return HttpResponse(
-        atom.writeString("utf-8"), content_type="application/atom+xml; charset=utf-8"
-    )
+    return HttpResponse(atom.writeString("utf-8"), content_type=file_types.ATOM.content_type)
 
 
 def export_csv(request):
@@ -124,7 +123,7 @@ def export_csv(request):
                 tables.csv_safe("; ".join(v) if isinstance(v, list) else v) for v in record.values()
             )
 
-    response = StreamingHttpResponse(rows(), content_type="text/csv; charset=utf-8")
+    response = StreamingHttpResponse(rows(), content_type=file_types.CSV.content_type)
     response["Content-Disposition"] = 'attachment; filename="disclosure-log.csv"'
     return response
 
@@ -136,7 +135,7 @@ def export_json(request):
             yield ("," if number else "") + json.dumps(record)
         yield "]"
 
-    return StreamingHttpResponse(chunks(), content_type="application/json")
+    return StreamingHttpResponse(chunks(), content_type=file_types.JSON.content_type)
 
 
 def _records(request):

@@ -4,7 +4,6 @@ Every rendering comes from the same parsed letter (``markup``), so they say the 
 """
 
 import io
-from dataclasses import dataclass
 from html import escape
 
 from docx import Document
@@ -14,52 +13,6 @@ from docx.oxml.ns import qn
 from docx.shared import Mm, Pt, RGBColor
 
 from foidesk.responses import markup
-
-
-@dataclass(frozen=True)
-class Format:
-    """A file a response is given as: the letter's renderings and the answer tables'."""
-
-    name: str
-    content_type: str
-    suffix: str
-    # "letter" or "answers"
-    part: str
-    description: str
-
-
-FORMATS = {
-    format.name: format
-    for format in [
-        Format("pdf", "application/pdf", "pdf", "letter", "the letter as PDF"),
-        Format(
-            "docx",
-            "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
-            "docx",
-            "letter",
-            "the letter as Word",
-        ),
-        Format("html", "text/html; charset=utf-8", "html", "letter", "the letter as a web page"),
-        Format("txt", "text/plain; charset=utf-8", "txt", "letter", "the letter as plain text"),
-        Format(
-            "xlsx",
-            "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-            "xlsx",
-            "answers",
-            "the answer tables as Excel",
-        ),
-        Format(
-            "ods",
-            "application/vnd.oasis.opendocument.spreadsheet",
-            "ods",
-            "answers",
-            "the answer tables as OpenDocument",
-        ),
-        Format("csv", "application/zip", "zip", "answers", "the answer tables as CSV files (zip)"),
-    ]
-}
-LETTER_FORMATS = [name for name, format in FORMATS.items() if format.part == "letter"]
-ANSWER_FORMATS = [name for name, format in FORMATS.items() if format.part == "answers"]
 
 # A4, as UK letters are, with the same margins in the PDF (PAGE_STYLE) and the DOCX.
 A4_MM = {"width": 210, "height": 297}

@@ -1,13 +1,14 @@
 from django import forms
 
-from foidesk.responses.models import Held, Outcome, Response, SentResponse
+from foidesk import law
+from foidesk.responses.models import Response, SentResponse
 from foidesk.web.forms import DateInputField
 
 
 class DecisionForm(forms.Form):
-    held = forms.ChoiceField(choices=Held.choices, widget=forms.RadioSelect)
+    held = forms.ChoiceField(choices=law.choices(law.Held), widget=forms.RadioSelect)
     outcome = forms.ChoiceField(
-        choices=Outcome.choices,
+        choices=law.choices(law.Decision),
         widget=forms.RadioSelect,
         error_messages={"required": "Select what is decided about this question"},
     )

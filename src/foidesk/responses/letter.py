@@ -304,7 +304,7 @@ def _sample(name, regime, key, estimated_date=None):
     }
     context.update(
         regime_title=law.Regime(regime).rules.title,
-        scotland=regime in ("foisa", "eisr"),
+        scotland=law.Regime(regime).rules.scottish,
         questions=[context["questions"][0], withheld, context["questions"][2]],
         exemptions=[use],
         estimated_date=f"{estimated_date.day} {estimated_date:%B %Y}" if estimated_date else "",

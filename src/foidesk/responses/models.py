@@ -8,31 +8,22 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 
+from foidesk import law
 from foidesk.casework.models import Question, Request, moment
 from foidesk.intake.models import Correspondence
-
-
-class Held(models.TextChoices):
-    YES = "yes", "Yes"
-    PARTLY = "partly", "Partly"
-    NO = "no", "No"
-
-
-class Outcome(models.TextChoices):
-    RELEASED = "released", "Released"
-    PARTLY_RELEASED = "partly_released", "Partly released"
-    WITHHELD = "withheld", "Withheld"
-    NOT_HELD = "not_held", "Not held"
-    PUBLISHED = "published", "Already published"
-    NCND = "ncnd", "Neither confirmed nor denied"
 
 
 class Decision(models.Model):
     """What the authority decided about one question, and what the letter says of it."""
 
     question = models.OneToOneField(Question, on_delete=models.CASCADE, related_name="decision")
-    held = models.CharField(max_length=10, choices=Held.choices, default=Held.YES)
-    outcome = models.CharField(max_length=20, choices=Outcome.choices, default=Outcome.RELEASED)
+    held = models.CharField(
+        max_length=10, choices=law.choices(law.Held), default=law.Held.YES.value
+    )
+    # The decision on the question (law.Decision), not the response's outcome (law.Outcome).
+    outcome = models.CharField(
+        max_length=20, choices=law.choices(law.Decision), default=law.Decision.RELEASED.value
+    )
     answer = models.TextField(blank=True, help_text="The answer, as the letter gives it.")
     exemptions = models.JSONField(default=list, blank=True, help_text="Exemption keys.")
     published_at = models.URLField(max_length=500, blank=True)
@@ -239,7 +230,7 @@ class SentFile(models.Model):
     """A file of a sent response, exactly as it went, with its SHA-256."""
 
     sent = models.ForeignKey(SentResponse, on_delete=models.PROTECT, related_name="files")
-    # One of documents.FORMATS: "pdf", "docx", "html", "txt" for the letter, or the answer
+    # One of formats.FORMATS: "pdf", "docx", "html", "txt" for the letter, or the answer
     # tables' "xlsx", "ods" or "csv".
     format = models.CharField(max_length=10)
     name = models.CharField(max_length=200)

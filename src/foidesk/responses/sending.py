@@ -22,7 +22,7 @@ from foidesk.casework.models import TimelineEvent, moment
 from foidesk.intake import outgoing
 from foidesk.intake.models import Correspondence
 from foidesk.law.dates import show, uk_date
-from foidesk.responses import changes, documents, filecheck, services
+from foidesk.responses import changes, filecheck, formats, services
 from foidesk.responses.models import SentFile, SentResponse
 from foidesk.responses.services import ResponseError
 
@@ -68,9 +68,9 @@ def send_by_email(case, actor):
             text=files["txt"].decode(),
             html=files["html"].decode(),
             files=[
-                (services.file_name(case, name), documents.FORMATS[name].content_type, data)
+                (services.file_name(case, name), formats.FORMATS[name].content_type, data)
                 for name, data in files.items()
-                if name in ATTACHED or documents.FORMATS[name].part == "answers"
+                if name in ATTACHED or formats.FORMATS[name].part == "answers"
             ],
             actor=actor,
         )
@@ -228,7 +228,7 @@ def _nothing_hidden(case, files):
     found = [
         f"{services.file_name(case, extension)}: {finding}"
         for extension, data in files.items()
-        if extension in ATTACHED or documents.FORMATS[extension].part == "answers"
+        if extension in ATTACHED or formats.FORMATS[extension].part == "answers"
         for finding in filecheck.check(services.file_name(case, extension), data)
     ]
     if found:
@@ -249,7 +249,7 @@ def _keep(sent, case, extension, data, stored=None):
         sent=sent,
         format=extension,
         name=name,
-        content_type=documents.FORMATS[extension].content_type,
+        content_type=formats.FORMATS[extension].content_type,
         size=len(data),
         sha256=hashlib.sha256(data).hexdigest(),
         file=stored or ContentFile(data, name=name),

@@ -15,9 +15,9 @@ from foidesk import law
 from foidesk.accounts import permissions
 from foidesk.casework import services as casework
 from foidesk.casework import workflow
-from foidesk.casework.models import ClockEvent, Request, TimelineEvent
+from foidesk.casework.models import Request, TimelineEvent
 from foidesk.law.dates import uk_date
-from foidesk.responses import changes, documents, letter, markup, tables
+from foidesk.responses import changes, documents, formats, letter, markup, tables
 from foidesk.responses.models import (
     AnswerSheet,
     ApprovalDecision,
@@ -25,12 +25,9 @@ from foidesk.responses.models import (
     ExemptionUse,
     LetterBlock,
     LocalWording,
-    Outcome,
     Response,
     SheetUpload,
 )
-
-SCOTTISH = {"foisa", "eisr", "foisa-review", "eisr-review"}
 
 
 class ResponseError(Exception):
@@ -118,7 +115,7 @@ def record_decision(case, actor, number, *, held, outcome, answer, exemptions, p
             case,
             actor,
             TimelineEvent.Kind.DECISION,
-            f"Q{number}: {Outcome(outcome).label}" + (f" ({cited})" if cited else ""),
+            f"Q{number}: {law.Decision(outcome).label}" + (f" ({cited})" if cited else ""),
         )
         recheck_approval(case)
 
@@ -308,7 +305,7 @@ def _decided(case):
 
 
 def _extension_applied(case):
-    return case.clock_events.filter(kind=ClockEvent.Kind.EXTENSION).exists()
+    return case.clock_events.filter(kind=law.Event.EXTENSION_APPLIED).exists()
 
 
 def _question_facts(decision, uses):
@@ -409,22 +406,11 @@ def before_approval(case):
     return problems(case) + unchecked_copies(case)
 
 
-OUTCOME_LABELS = {
-    "granted_in_full": "Granted in full",
-    "partially_withheld": "Partially withheld",
-    "withheld_in_full": "Withheld in full",
-    "not_held": "Information not held",
-    "refused_cost": "Refused on cost (s.12)",
-    "refused_vexatious": "Refused as vexatious (s.14(1))",
-    "refused_repeated": "Refused as repeated (s.14(2))",
-}
-
-
 def outcome_label(case):
     """The outcome as official statistics name it, once the response is complete."""
     if case.regime == "sar" or problems(case):
         return ""
-    return OUTCOME_LABELS[outcome(case)]
+    return outcome(case).label
 
 
 def compose_letter(case, letter_date=None, addressed=True, request_text=None, rewrite=None):
@@ -501,7 +487,7 @@ def _context(case, letter_date=None, addressed=True):
         "further_information": response.further_information,
         "advice_and_assistance": response.advice_and_assistance,
         "direct_marketing": response.direct_marketing,
-        "scotland": case.regime in SCOTTISH,
+        "scotland": law.Regime(case.regime).rules.scottish,
         "estimated_date": _estimated_date(case, response),
     }
 
@@ -564,7 +550,7 @@ def _held(decisions):
     # Where every question is neither confirmed nor denied, the duty to confirm or deny
     # (FOIA s.1(1)(a)) is excluded for all of it: the letter may not open by saying
     # whether anything is held.
-    if decisions and all(decision.outcome == Outcome.NCND for decision in decisions):
+    if decisions and all(decision.outcome == law.Decision.NCND for decision in decisions):
         return "ncnd"
     held = {decision.held for decision in decisions}
     if held == {"no"}:
@@ -594,7 +580,7 @@ def _exemption_context(use, catalogue, wording, decisions):
         "citation": found.citation,
         "title": found.title,
         "kind": found.kind,
-        "noun": "exception" if found.regime in {"eir", "eisr"} else "exemption",
+        "noun": "exception" if found.is_exception else "exemption",
         "procedural": found.kind == "procedural",
         "wording": wording.get(use.exemption, found.wording),
         "reasons": use.reasons,
@@ -613,7 +599,7 @@ def _and(items):
 
 
 def render_letter(case, extension):
-    """The current draft of the letter as ``extension`` (one of documents.LETTER_FORMATS)."""
+    """The current draft of the letter as ``extension`` (one of formats.LETTER_FORMATS)."""
     return letter_file(compose_letter(case), extension)
 
 
@@ -630,7 +616,7 @@ def letter_file(composed, extension):
 
 def file_name(case, extension):
     """What a response's file is called when it is downloaded or sent."""
-    found = documents.FORMATS[extension]
+    found = formats.FORMATS[extension]
     stem = workbook_name(case) if found.part == "answers" else f"{case.reference}-response"
     return f"{stem}.{found.suffix}"
 

@@ -15,7 +15,15 @@ from foidesk.casework import access, workflow
 from foidesk.casework import services as casework
 from foidesk.casework.models import Request
 from foidesk.intake.outgoing import OutgoingError
-from foidesk.responses import documents, filecheck, forms, letter, sending, services, tables
+from foidesk.responses import (
+    filecheck,
+    formats,
+    forms,
+    letter,
+    sending,
+    services,
+    tables,
+)
 from foidesk.responses.models import AnswerSheet
 from foidesk.web.pages import form_page, posted
 
@@ -81,8 +89,8 @@ def overview(request, case):
             "copied_decisions": copied_decisions,
             "copied_sheets": [(sheet, services.years_named(sheet)) for sheet in copied_sheets],
             "next_steps": _next_steps(request.user, case),
-            "letter_formats": [documents.FORMATS[name] for name in ["docx", "pdf", "html"]],
-            "answer_formats": [documents.FORMATS[name] for name in documents.ANSWER_FORMATS],
+            "letter_formats": [formats.FORMATS[name] for name in ["docx", "pdf", "html"]],
+            "answer_formats": [formats.FORMATS[name] for name in formats.ANSWER_FORMATS],
         },
     )
 
@@ -386,7 +394,7 @@ def delete_sheet(request, case, pk):
 @access.request_page(*READ)
 def download_letter(request, case, extension):
     """The current draft of the letter."""
-    if extension not in documents.LETTER_FORMATS:
+    if extension not in formats.LETTER_FORMATS:
         raise Http404
     try:
         body = services.render_letter(case, extension)
@@ -399,7 +407,7 @@ def download_letter(request, case, extension):
 @access.request_page(*READ)
 def download_answers(request, case, extension):
     """The answer tables as they stand."""
-    if extension not in documents.ANSWER_FORMATS or not case.answer_sheets.exists():
+    if extension not in formats.ANSWER_FORMATS or not case.answer_sheets.exists():
         raise Http404
     return _attachment(
         services.render_answers(case, extension), extension, services.file_name(case, extension)
@@ -418,7 +426,7 @@ def download_sent(request, case, version, extension):
 
 
 def _attachment(body, extension, filename):
-    response = HttpResponse(body, content_type=documents.FORMATS[extension].content_type)
+    response = HttpResponse(body, content_type=formats.FORMATS[extension].content_type)
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     return response
 

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 
 from lxml import etree
 
+from foidesk import file_types
 from foidesk.responses.filecheck.findings import _Unreadable
 from foidesk.responses.filecheck.limits import (
     MAX_UNPACKED_BYTES,
@@ -15,10 +16,7 @@ from foidesk.responses.filecheck.limits import (
     MAX_ZIP_MEMBERS,
 )
 
-_ODS_TYPES = {
-    "application/vnd.oasis.opendocument.spreadsheet",
-    "application/vnd.oasis.opendocument.spreadsheet-template",
-}
+_ODS_TYPES = {file_types.ODS.mime_type, file_types.OTS.mime_type}
 
 
 def _open_zip(data: bytes) -> zipfile.ZipFile:

@@ -10,7 +10,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('casework', '0008_timeline_kinds'),
+        ('casework', '0009_timeline_kinds'),
         ('responses', '0002_sent_versions'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]

@@ -10,7 +10,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('casework', '0007_request_responded_on'),
+        ('casework', '0008_regime_titles'),
     ]
 
     operations = [
