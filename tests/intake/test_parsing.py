@@ -28,9 +28,11 @@ from foidesk.intake.parsing import (
     REQUEST,
     Attachment,
     ParsedMessage,
+    attachments,
     html_to_text,
     message_ids_in,
     parse,
+    reading,
     references_in,
     safe_filename,
     sniff_type,
@@ -437,9 +439,9 @@ def test_winmail_dat_is_kept_and_flagged_for_an_officer():
     assert attachment.sniffed_type == "tnef"
     assert not attachment.dangerous
     assert attachment.data == TNEF
-    assert parsed.problems == [parsing.TNEF_PROBLEM]
-    assert "Microsoft format" in parsing.TNEF_PROBLEM
-    assert "officer should check" in parsing.TNEF_PROBLEM
+    assert parsed.problems == [attachments.TNEF_PROBLEM]
+    assert "Microsoft format" in attachments.TNEF_PROBLEM
+    assert "officer should check" in attachments.TNEF_PROBLEM
 
 
 def test_attachment_names_cannot_climb_out_of_a_folder_or_lie_about_their_type():
@@ -541,7 +543,7 @@ def test_an_empty_body():
 
 @pytest.mark.parametrize("many_parts", [parsing.MANY_PARTS, -1])  # modern policy, compat32
 def test_a_from_with_no_address(monkeypatch, many_parts):
-    monkeypatch.setattr(parsing, "MANY_PARTS", many_parts)
+    monkeypatch.setattr(reading, "MANY_PARTS", many_parts)
     parsed = parse(raw(b"From: Jo Bloggs", b"Subject: FOI", body=b"Please send..."))
     assert parsed.from_name == "Jo Bloggs"
     assert parsed.from_address == ""
@@ -613,14 +615,14 @@ def test_bytes_that_are_not_email_are_a_problem_not_an_exception():
 
 
 def test_when_the_modern_policy_fails_compat32_reads_the_message(monkeypatch):
-    real = parsing._parse_bytes
+    real = reading._parse_bytes
 
     def modern_fails(data, chosen_policy):
         if chosen_policy is policy.default:
             raise IndexError("boom")
         return real(data, chosen_policy)
 
-    monkeypatch.setattr(parsing, "_parse_bytes", modern_fails)
+    monkeypatch.setattr(reading, "_parse_bytes", modern_fails)
     parsed = parse(email().as_bytes())
     assert parsed.subject == "Freedom of Information request - Social care systems"
     assert parsed.from_address == "jo.bloggs@example.org"
@@ -632,7 +634,7 @@ def test_when_no_parser_can_read_it_the_raw_bytes_are_salvaged(monkeypatch):
     def always_fails(data, chosen_policy):
         raise ValueError("boom")
 
-    monkeypatch.setattr(parsing, "_parse_bytes", always_fails)
+    monkeypatch.setattr(reading, "_parse_bytes", always_fails)
     parsed = parse(email().as_bytes())
     assert parsed.problems == ["The message could not be read as email: boom"]
     assert parsed.subject == "Freedom of Information request - Social care systems"
