@@ -142,7 +142,7 @@ def _check_workbook_zip(data: bytes) -> None:
         raise TableError(
             f"This file is not an Excel workbook (.xlsx), or it is damaged. {_SAVE_AS}"
         ) from error
-    except Exception as error:  # e.g. NotImplementedError for an unknown compression
+    except Exception as error:  # e.g. a zip compressed by a method Python cannot unpack
         raise TableError(
             f"This file is not an Excel workbook (.xlsx) that can be read. {_SAVE_AS}"
         ) from error
